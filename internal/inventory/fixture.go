@@ -1,0 +1,460 @@
+package inventory
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Fixture is a parsed, validated fixture document (docs/fixtures.md). All
+// enums are resolved and all dates parsed; references to other rows are
+// checked by Store.Import, because they may point at rows already stored.
+type Fixture struct {
+	Users       []User
+	Groups      []Group
+	Friendships [][2]int64 // symmetric
+	Follows     [][2]int64 // follower, following
+	Sessions    []FixtureSession
+	Assets      []FixtureAsset
+	UserAssets  []FixtureUserAsset
+	GamePasses  []GamePass
+	Badges      []Badge
+	Bundles     []Bundle
+	UserItems   []UserItem
+	Places      []Place
+	UserPlaces  []FixtureUserPlace
+	Collections []FixtureCollection
+	// Hash identifies the document's content; importing a document with a
+	// hash already imported is a no-op.
+	Hash string
+}
+
+// FixtureSession is a login: the raw .ROBLOSECURITY value is hashed before
+// it is stored.
+type FixtureSession struct {
+	UserID    int64
+	TokenHash []byte
+}
+
+// FixtureAsset is an asset and, for packages, its contents.
+type FixtureAsset struct {
+	Asset
+	PackageAssetIDs []int64
+}
+
+// FixtureUserAsset is an owned copy. ID 0 means "generate"; a nil Serial on
+// a numbered asset and an empty InstanceID on a collectible are generated.
+type FixtureUserAsset struct {
+	UserAsset
+	Path string // e.g. "userAssets[3]", for error messages
+}
+
+// FixtureUserPlace puts a place on a user's places tab.
+type FixtureUserPlace struct {
+	UserID  int64
+	Tab     PlacesTab
+	PlaceID int64
+	Path    string
+}
+
+// FixtureCollection is one collection entry.
+type FixtureCollection struct {
+	UserID int64
+	Item   CollectionItem
+	Path   string
+}
+
+// enumText is a JSON value that may be a string name or a number.
+type enumText string
+
+func (e *enumText) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*e = enumText(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("want a name or a number")
+	}
+	*e = enumText(n.String())
+	return nil
+}
+
+type agentDoc struct {
+	Type enumText `json:"type"`
+	ID   int64    `json:"id"`
+}
+
+type docUser struct {
+	ID          int64    `json:"id"`
+	Username    string   `json:"username"`
+	DisplayName string   `json:"displayName"`
+	Membership  int      `json:"buildersClubMembershipType"`
+	Privacy     enumText `json:"inventoryPrivacy"`
+	IsBanned    bool     `json:"isBanned"`
+	Created     string   `json:"created"`
+}
+
+type docAsset struct {
+	ID                int64     `json:"id"`
+	Name              string    `json:"name"`
+	AssetType         enumText  `json:"assetType"`
+	Creator           *agentDoc `json:"creator"`
+	IsLimited         bool      `json:"isLimited"`
+	IsLimitedUnique   bool      `json:"isLimitedUnique"`
+	CollectibleItemID string    `json:"collectibleItemId"`
+	RAP               *int64    `json:"recentAveragePrice"`
+	OriginalPrice     *int64    `json:"originalPrice"`
+	Stock             *int64    `json:"assetStock"`
+	Price             *int64    `json:"priceInRobux"`
+	Moderation        enumText  `json:"moderationStatus"`
+	Created           string    `json:"created"`
+	Updated           string    `json:"updated"`
+	PackageAssetIDs   []int64   `json:"packageAssetIds"`
+}
+
+type docUserAsset struct {
+	UserAssetID int64     `json:"userAssetId"`
+	AssetID     int64     `json:"assetId"`
+	Owner       *agentDoc `json:"owner"`
+	Serial      *int64    `json:"serialNumber"`
+	InstanceID  string    `json:"collectibleItemInstanceId"`
+	HoldUntil   string    `json:"holdUntil"`
+	ExpireAt    string    `json:"expireAt"`
+	Created     string    `json:"created"`
+	Updated     string    `json:"updated"`
+}
+
+// fixtureParser collects the first error with its path.
+type fixtureParser struct {
+	now time.Time
+	err error
+}
+
+func (p *fixtureParser) fail(path, format string, args ...any) {
+	if p.err == nil {
+		p.err = &Error{Kind: KindInvalid, Message: path + ": " + fmt.Sprintf(format, args...)}
+	}
+}
+
+func (p *fixtureParser) id(path string, v int64) int64 {
+	if v <= 0 || v > MaxID {
+		p.fail(path, "must be an integer from 1 to %d", int64(MaxID))
+	}
+	return v
+}
+
+func (p *fixtureParser) time(path, s string, def time.Time) time.Time {
+	if s == "" {
+		return def
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		p.fail(path, "%q is not an RFC 3339 date", s)
+		return def
+	}
+	return t.UTC().Truncate(time.Millisecond)
+}
+
+func (p *fixtureParser) optTime(path, s string) *time.Time {
+	if s == "" {
+		return nil
+	}
+	t := p.time(path, s, time.Time{})
+	return &t
+}
+
+func (p *fixtureParser) agent(path string, a *agentDoc, allowExperience bool) Agent {
+	if a == nil {
+		p.fail(path, "is required")
+		return Agent{}
+	}
+	t, ok := ParseAgentType(string(a.Type))
+	if !ok || (t == AgentExperience && !allowExperience) {
+		p.fail(path+".type", "unknown type %q", a.Type)
+	}
+	return Agent{Type: t, ID: p.id(path+".id", a.ID)}
+}
+
+func (p *fixtureParser) name(path, s string) string {
+	if strings.TrimSpace(s) == "" {
+		p.fail(path, "is required")
+	}
+	if len(s) > 1000 {
+		p.fail(path, "is longer than 1000 bytes")
+	}
+	return s
+}
+
+// decodeList decodes the array at key into out, one element at a time, so
+// that errors name the element.
+func decodeList[T any](p *fixtureParser, raw map[string]json.RawMessage, key string, each func(path string, v *T)) {
+	b, ok := raw[key]
+	if !ok || p.err != nil || string(b) == "null" {
+		return
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(b, &items); err != nil {
+		p.fail(key, "must be an array")
+		return
+	}
+	for i, it := range items {
+		path := fmt.Sprintf("%s[%d]", key, i)
+		var v T
+		dec := json.NewDecoder(bytes.NewReader(it))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&v); err != nil {
+			p.fail(path, "%s", strings.TrimPrefix(err.Error(), "json: "))
+			return
+		}
+		each(path, &v)
+		if p.err != nil {
+			return
+		}
+	}
+}
+
+var fixtureKeys = map[string]bool{"users": true, "groups": true, "friendships": true, "follows": true,
+	"sessions": true, "assets": true, "userAssets": true, "gamePasses": true, "badges": true,
+	"bundles": true, "userItems": true, "places": true, "userPlaces": true, "collections": true}
+
+// ParseFixture reads and validates a fixture document. The error, of kind
+// KindInvalid, names the path of the first bad value.
+func ParseFixture(r io.Reader, now time.Time) (*Fixture, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read fixture: %w", err)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, &Error{Kind: KindInvalid, Message: "document: " + strings.TrimPrefix(err.Error(), "json: ")}
+	}
+	for k := range raw {
+		if !fixtureKeys[k] {
+			return nil, &Error{Kind: KindInvalid, Message: fmt.Sprintf("%s: unknown section", k)}
+		}
+	}
+	now = now.UTC().Truncate(time.Millisecond)
+	p := &fixtureParser{now: now}
+	f := &Fixture{Hash: HashBytes(data)}
+	seen := map[string]bool{}
+	dup := func(path, kind string, id any) {
+		k := fmt.Sprint(kind, "/", id)
+		if seen[k] {
+			p.fail(path, "duplicate %s %v", kind, id)
+		}
+		seen[k] = true
+	}
+	decodeList(p, raw, "users", func(path string, d *docUser) {
+		u := User{ID: p.id(path+".id", d.ID), Name: p.name(path+".username", d.Username), DisplayName: d.DisplayName,
+			Membership: d.Membership, Privacy: PrivacyAllUsers, Banned: d.IsBanned, Created: p.time(path+".created", d.Created, now)}
+		if u.DisplayName == "" {
+			u.DisplayName = u.Name
+		}
+		if d.Membership < 0 || d.Membership > 4 {
+			p.fail(path+".buildersClubMembershipType", "must be 0..4")
+		}
+		if d.Privacy != "" {
+			pr, ok := ParsePrivacy(string(d.Privacy))
+			if !ok {
+				p.fail(path+".inventoryPrivacy", "unknown privacy %q", d.Privacy)
+			}
+			u.Privacy = pr
+		}
+		dup(path+".id", "user", u.ID)
+		f.Users = append(f.Users, u)
+	})
+	decodeList(p, raw, "groups", func(path string, d *struct {
+		ID   int64  `json:"id"`
+		Name string `json:"name"`
+	}) {
+		g := Group{ID: p.id(path+".id", d.ID), Name: p.name(path+".name", d.Name)}
+		dup(path+".id", "group", g.ID)
+		f.Groups = append(f.Groups, g)
+	})
+	decodeList(p, raw, "friendships", func(path string, d *struct {
+		UserID   int64 `json:"userId"`
+		FriendID int64 `json:"friendId"`
+	}) {
+		a, b := p.id(path+".userId", d.UserID), p.id(path+".friendId", d.FriendID)
+		if a == b {
+			p.fail(path+".friendId", "a user cannot befriend themselves")
+		}
+		f.Friendships = append(f.Friendships, [2]int64{a, b})
+	})
+	decodeList(p, raw, "follows", func(path string, d *struct {
+		FollowerID  int64 `json:"followerId"`
+		FollowingID int64 `json:"followingId"`
+	}) {
+		a, b := p.id(path+".followerId", d.FollowerID), p.id(path+".followingId", d.FollowingID)
+		if a == b {
+			p.fail(path+".followingId", "a user cannot follow themselves")
+		}
+		f.Follows = append(f.Follows, [2]int64{a, b})
+	})
+	decodeList(p, raw, "sessions", func(path string, d *struct {
+		UserID int64  `json:"userId"`
+		Cookie string `json:"cookie"`
+	}) {
+		if d.Cookie == "" || len(d.Cookie) > 4096 {
+			p.fail(path+".cookie", "must be 1 to 4096 bytes")
+		}
+		f.Sessions = append(f.Sessions, FixtureSession{UserID: p.id(path+".userId", d.UserID), TokenHash: HashToken(d.Cookie)})
+	})
+	decodeList(p, raw, "assets", func(path string, d *docAsset) {
+		a := FixtureAsset{Asset: Asset{ID: p.id(path+".id", d.ID), Name: p.name(path+".name", d.Name),
+			Creator: p.agent(path+".creator", d.Creator, false), RAP: d.RAP, OriginalPrice: d.OriginalPrice,
+			Stock: d.Stock, Price: d.Price, Created: p.time(path+".created", d.Created, now)}, PackageAssetIDs: d.PackageAssetIDs}
+		a.Updated = p.time(path+".updated", d.Updated, a.Created)
+		t, ok := ParseAssetType(string(d.AssetType))
+		if !ok {
+			p.fail(path+".assetType", "unknown asset type %q", d.AssetType)
+		}
+		a.Type = t
+		if d.Moderation != "" {
+			m, ok := ParseModeration(string(d.Moderation))
+			if !ok {
+				p.fail(path+".moderationStatus", "unknown moderation status %q", d.Moderation)
+			}
+			a.Moderation = m
+		}
+		switch {
+		case d.CollectibleItemID != "":
+			id, err := uuid.Parse(d.CollectibleItemID)
+			if err != nil {
+				p.fail(path+".collectibleItemId", "%q is not a UUID", d.CollectibleItemID)
+			}
+			a.Limited, a.CollectibleItemID = Collectible, id.String()
+		case d.IsLimitedUnique:
+			a.Limited = LimitedUnique
+		case d.IsLimited:
+			a.Limited = Limited
+		}
+		for i, pid := range d.PackageAssetIDs {
+			p.id(fmt.Sprintf("%s.packageAssetIds[%d]", path, i), pid)
+		}
+		if len(d.PackageAssetIDs) > 0 && t != AssetTypePackage {
+			p.fail(path+".packageAssetIds", "only packages (assetType Package) have contents")
+		}
+		for _, v := range []*int64{d.RAP, d.OriginalPrice, d.Stock, d.Price} {
+			if v != nil && (*v < 0 || *v > MaxID) {
+				p.fail(path, "prices and stock must be from 0 to %d", int64(MaxID))
+			}
+		}
+		dup(path+".id", "asset", a.ID)
+		if a.CollectibleItemID != "" {
+			dup(path+".collectibleItemId", "collectibleItemId", a.CollectibleItemID)
+		}
+		f.Assets = append(f.Assets, a)
+	})
+	decodeList(p, raw, "userAssets", func(path string, d *docUserAsset) {
+		ua := UserAsset{ID: d.UserAssetID, AssetID: p.id(path+".assetId", d.AssetID), Owner: p.agent(path+".owner", d.Owner, false),
+			Serial: d.Serial, HoldUntil: p.optTime(path+".holdUntil", d.HoldUntil), ExpireAt: p.optTime(path+".expireAt", d.ExpireAt),
+			Created: p.time(path+".created", d.Created, now)}
+		ua.Updated = p.time(path+".updated", d.Updated, ua.Created)
+		if d.UserAssetID != 0 {
+			p.id(path+".userAssetId", d.UserAssetID)
+			dup(path+".userAssetId", "userAssetId", d.UserAssetID)
+		}
+		if d.Serial != nil && (*d.Serial <= 0 || *d.Serial > MaxID) {
+			p.fail(path+".serialNumber", "must be a positive integer")
+		}
+		if d.InstanceID != "" {
+			id, err := uuid.Parse(d.InstanceID)
+			if err != nil {
+				p.fail(path+".collectibleItemInstanceId", "%q is not a UUID", d.InstanceID)
+			}
+			ua.InstanceID = id.String()
+			dup(path+".collectibleItemInstanceId", "collectibleItemInstanceId", ua.InstanceID)
+		}
+		f.UserAssets = append(f.UserAssets, FixtureUserAsset{UserAsset: ua, Path: path})
+	})
+	decodeList(p, raw, "gamePasses", func(path string, d *struct {
+		ID      int64  `json:"id"`
+		Name    string `json:"name"`
+		PlaceID *int64 `json:"placeId"`
+		Price   *int64 `json:"priceInRobux"`
+	}) {
+		g := GamePass{ID: p.id(path+".id", d.ID), Name: p.name(path+".name", d.Name), PlaceID: d.PlaceID, Price: d.Price}
+		dup(path+".id", "gamePass", g.ID)
+		f.GamePasses = append(f.GamePasses, g)
+	})
+	decodeList(p, raw, "badges", func(path string, d *struct {
+		ID      int64  `json:"id"`
+		Name    string `json:"name"`
+		PlaceID *int64 `json:"placeId"`
+	}) {
+		b := Badge{ID: p.id(path+".id", d.ID), Name: p.name(path+".name", d.Name), PlaceID: d.PlaceID}
+		dup(path+".id", "badge", b.ID)
+		f.Badges = append(f.Badges, b)
+	})
+	decodeList(p, raw, "bundles", func(path string, d *struct {
+		ID         int64  `json:"id"`
+		Name       string `json:"name"`
+		BundleType string `json:"bundleType"`
+	}) {
+		b := Bundle{ID: p.id(path+".id", d.ID), Name: p.name(path+".name", d.Name), Type: d.BundleType}
+		dup(path+".id", "bundle", b.ID)
+		f.Bundles = append(f.Bundles, b)
+	})
+	decodeList(p, raw, "userItems", func(path string, d *struct {
+		UserID     int64    `json:"userId"`
+		ItemType   enumText `json:"itemType"`
+		ItemID     int64    `json:"itemId"`
+		InstanceID *int64   `json:"instanceId"`
+		Created    string   `json:"created"`
+	}) {
+		t, ok := ParseItemType(string(d.ItemType))
+		if !ok || t == ItemAsset || t == ItemAvatar {
+			p.fail(path+".itemType", "must be GamePass, Badge or Bundle (assets go in userAssets)")
+		}
+		f.UserItems = append(f.UserItems, UserItem{UserID: p.id(path+".userId", d.UserID), Type: t,
+			ItemID: p.id(path+".itemId", d.ItemID), InstanceID: d.InstanceID, Created: p.time(path+".created", d.Created, now)})
+	})
+	decodeList(p, raw, "places", func(path string, d *struct {
+		PlaceID    int64     `json:"placeId"`
+		UniverseID *int64    `json:"universeId"`
+		Name       string    `json:"name"`
+		Creator    *agentDoc `json:"creator"`
+		Price      *int64    `json:"priceInRobux"`
+	}) {
+		pl := Place{ID: p.id(path+".placeId", d.PlaceID), UniverseID: d.UniverseID, Name: p.name(path+".name", d.Name),
+			Creator: p.agent(path+".creator", d.Creator, true), Price: d.Price}
+		dup(path+".placeId", "place", pl.ID)
+		f.Places = append(f.Places, pl)
+	})
+	decodeList(p, raw, "userPlaces", func(path string, d *struct {
+		UserID    int64    `json:"userId"`
+		PlacesTab enumText `json:"placesTab"`
+		PlaceID   int64    `json:"placeId"`
+	}) {
+		t, ok := ParsePlacesTab(string(d.PlacesTab))
+		if !ok || t == TabCreated {
+			p.fail(path+".placesTab", "must be MyGames, OtherGames or Purchased (Created lists the places a user created)")
+		}
+		f.UserPlaces = append(f.UserPlaces, FixtureUserPlace{UserID: p.id(path+".userId", d.UserID), Tab: t,
+			PlaceID: p.id(path+".placeId", d.PlaceID), Path: path})
+	})
+	decodeList(p, raw, "collections", func(path string, d *struct {
+		UserID   int64    `json:"userId"`
+		ItemType enumText `json:"itemType"`
+		ItemID   int64    `json:"itemId"`
+	}) {
+		t, ok := ParseItemType(string(d.ItemType))
+		if !ok || (t != ItemAsset && t != ItemBundle) {
+			p.fail(path+".itemType", "must be Asset or Bundle")
+		}
+		f.Collections = append(f.Collections, FixtureCollection{UserID: p.id(path+".userId", d.UserID),
+			Item: CollectionItem{Type: t, ItemID: p.id(path+".itemId", d.ItemID)}, Path: path})
+	})
+	if p.err != nil {
+		return nil, p.err
+	}
+	return f, nil
+}

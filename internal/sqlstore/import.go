@@ -1,0 +1,335 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/inventoryd/inventoryd/internal/inventory"
+)
+
+// importer carries one Import transaction.
+type importer struct {
+	ctx context.Context
+	tx  *sql.Tx
+	s   *Store
+}
+
+func (im *importer) exec(q string, args ...any) error {
+	_, err := im.tx.ExecContext(im.ctx, q, args...)
+	return err
+}
+
+func (im *importer) exists(table, col string, id int64) (bool, error) {
+	var one int
+	err := im.tx.QueryRowContext(im.ctx, "SELECT 1 FROM "+table+" WHERE "+col+" = $1", id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func invalid(path, format string, args ...any) error {
+	return &inventory.Error{Kind: inventory.KindInvalid, Message: path + ": " + fmt.Sprintf(format, args...)}
+}
+
+// need fails with path when the row is absent.
+func (im *importer) need(path, what, table, col string, id int64) error {
+	ok, err := im.exists(table, col, id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return invalid(path, "unknown %s %d", what, id)
+	}
+	return nil
+}
+
+func (im *importer) needAgent(path string, a inventory.Agent) error {
+	if a.Type == inventory.AgentGroup {
+		return im.need(path+".id", "group", "agent_groups", "id", a.ID)
+	}
+	return im.need(path+".id", "user", "users", "id", a.ID)
+}
+
+// Import implements inventory.Store.
+func (s *Store) Import(ctx context.Context, f *inventory.Fixture) error {
+	return s.tx(ctx, "import", func(tx *sql.Tx) error {
+		im := &importer{ctx: ctx, tx: tx, s: s}
+		if f.Hash != "" {
+			var one int
+			err := tx.QueryRowContext(ctx, "SELECT 1 FROM fixture_imports WHERE hash = $1", f.Hash).Scan(&one)
+			if err == nil {
+				return nil // imported before: idempotent
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		steps := []func(*inventory.Fixture) error{im.people, im.assets, im.userAssets, im.items, im.places}
+		for _, step := range steps {
+			if err := step(f); err != nil {
+				return err
+			}
+		}
+		if f.Hash != "" {
+			return im.exec("INSERT INTO fixture_imports (hash, imported) VALUES ($1, $2)", f.Hash, ms(s.now()))
+		}
+		return nil
+	})
+}
+
+func (im *importer) people(f *inventory.Fixture) error {
+	for _, u := range f.Users {
+		if err := im.exec(`INSERT INTO users (id, username, display_name, membership, privacy, banned, created)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET username = excluded.username,
+			display_name = excluded.display_name, membership = excluded.membership, privacy = excluded.privacy,
+			banned = excluded.banned, created = excluded.created`,
+			u.ID, u.Name, u.DisplayName, u.Membership, int(u.Privacy), b2i(u.Banned), ms(u.Created)); err != nil {
+			return err
+		}
+	}
+	for _, g := range f.Groups {
+		if err := im.exec("INSERT INTO agent_groups (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = excluded.name", g.ID, g.Name); err != nil {
+			return err
+		}
+	}
+	for i, fr := range f.Friendships {
+		path := fmt.Sprintf("friendships[%d]", i)
+		if err := im.need(path+".userId", "user", "users", "id", fr[0]); err != nil {
+			return err
+		}
+		if err := im.need(path+".friendId", "user", "users", "id", fr[1]); err != nil {
+			return err
+		}
+		for _, pair := range [][2]int64{fr, {fr[1], fr[0]}} {
+			if err := im.exec("INSERT INTO friendships (user_id, friend_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", pair[0], pair[1]); err != nil {
+				return err
+			}
+		}
+	}
+	for i, fo := range f.Follows {
+		path := fmt.Sprintf("follows[%d]", i)
+		if err := im.need(path+".followerId", "user", "users", "id", fo[0]); err != nil {
+			return err
+		}
+		if err := im.need(path+".followingId", "user", "users", "id", fo[1]); err != nil {
+			return err
+		}
+		if err := im.exec("INSERT INTO follows (follower_id, following_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", fo[0], fo[1]); err != nil {
+			return err
+		}
+	}
+	for i, se := range f.Sessions {
+		if err := im.need(fmt.Sprintf("sessions[%d].userId", i), "user", "users", "id", se.UserID); err != nil {
+			return err
+		}
+		if err := im.exec(`INSERT INTO sessions (token_hash, user_id, created) VALUES ($1, $2, $3)
+			ON CONFLICT (token_hash) DO UPDATE SET user_id = excluded.user_id`, se.TokenHash, se.UserID, ms(im.s.now())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func (im *importer) assets(f *inventory.Fixture) error {
+	for i, a := range f.Assets {
+		err := im.exec(`INSERT INTO assets (id, name, asset_type, creator_type, creator_id, limited, collectible_item_id,
+			rap, original_price, stock, price, moderation, created, updated)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+			ON CONFLICT (id) DO UPDATE SET name = excluded.name, asset_type = excluded.asset_type,
+			creator_type = excluded.creator_type, creator_id = excluded.creator_id, limited = excluded.limited,
+			collectible_item_id = excluded.collectible_item_id, rap = excluded.rap, original_price = excluded.original_price,
+			stock = excluded.stock, price = excluded.price, moderation = excluded.moderation,
+			created = excluded.created, updated = excluded.updated`,
+			a.ID, a.Name, int(a.Type), int(a.Creator.Type), a.Creator.ID, int(a.Limited), nullStr(a.CollectibleItemID),
+			a.RAP, a.OriginalPrice, a.Stock, a.Price, int(a.Moderation), ms(a.Created), ms(a.Updated))
+		if err != nil {
+			if im.s.d.Kind(err) == inventory.KindConflict {
+				return invalid(fmt.Sprintf("assets[%d].collectibleItemId", i), "already used by another asset")
+			}
+			return err
+		}
+	}
+	for i, a := range f.Assets {
+		if a.Type != inventory.AssetTypePackage {
+			continue
+		}
+		if err := im.exec("DELETE FROM package_assets WHERE package_id = $1", a.ID); err != nil {
+			return err
+		}
+		for j, id := range a.PackageAssetIDs {
+			if err := im.need(fmt.Sprintf("assets[%d].packageAssetIds[%d]", i, j), "asset", "assets", "id", id); err != nil {
+				return err
+			}
+			if err := im.exec("INSERT INTO package_assets (package_id, position, asset_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", a.ID, j, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (im *importer) userAssets(f *inventory.Fixture) error {
+	if len(f.UserAssets) == 0 {
+		return nil
+	}
+	var nextID int64
+	if err := im.tx.QueryRowContext(im.ctx, "SELECT COALESCE(MAX(id), 0) FROM user_assets").Scan(&nextID); err != nil {
+		return err
+	}
+	for _, ua := range f.UserAssets {
+		if ua.ID > nextID {
+			nextID = ua.ID
+		}
+	}
+	type assetInfo struct {
+		typ, limited int
+		next         int64
+	}
+	info := map[int64]*assetInfo{}
+	for _, ua := range f.UserAssets {
+		ai := info[ua.AssetID]
+		if ai == nil {
+			ai = &assetInfo{}
+			err := im.tx.QueryRowContext(im.ctx, `SELECT asset_type, limited,
+				(SELECT COALESCE(MAX(serial), 0) FROM user_assets WHERE asset_id = $1) FROM assets WHERE id = $1`, ua.AssetID).Scan(&ai.typ, &ai.limited, &ai.next)
+			if errors.Is(err, sql.ErrNoRows) {
+				return invalid(ua.Path+".assetId", "unknown asset %d", ua.AssetID)
+			} else if err != nil {
+				return err
+			}
+			for _, o := range f.UserAssets { // serials named in the document are taken
+				if o.AssetID == ua.AssetID && o.Serial != nil && *o.Serial > ai.next {
+					ai.next = *o.Serial
+				}
+			}
+			info[ua.AssetID] = ai
+		}
+		if err := im.needAgent(ua.Path+".owner", ua.Owner); err != nil {
+			return err
+		}
+		kind := inventory.LimitedKind(ai.limited)
+		if ua.Serial != nil && !kind.HasSerials() {
+			return invalid(ua.Path+".serialNumber", "asset %d is not limited-unique or a collectible, so its copies have no serial numbers", ua.AssetID)
+		}
+		if ua.InstanceID != "" && kind != inventory.Collectible {
+			return invalid(ua.Path+".collectibleItemInstanceId", "asset %d is not a collectible", ua.AssetID)
+		}
+		if ua.ID == 0 {
+			nextID++
+			ua.ID = nextID
+		}
+		if ua.Serial == nil && kind.HasSerials() {
+			ai.next++
+			v := ai.next
+			ua.Serial = &v
+		}
+		if ua.InstanceID == "" && kind == inventory.Collectible {
+			ua.InstanceID = uuid.NewString()
+		}
+		err := im.exec(`INSERT INTO user_assets (id, asset_id, asset_type, collectible, owner_type, owner_id, serial,
+			instance_id, hold_until, expire_at, created, updated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			ON CONFLICT (id) DO UPDATE SET asset_id = excluded.asset_id, asset_type = excluded.asset_type,
+			collectible = excluded.collectible, owner_type = excluded.owner_type, owner_id = excluded.owner_id,
+			serial = excluded.serial, instance_id = excluded.instance_id, hold_until = excluded.hold_until,
+			expire_at = excluded.expire_at, created = excluded.created, updated = excluded.updated`,
+			ua.ID, ua.AssetID, ai.typ, b2i(kind != inventory.NotLimited), int(ua.Owner.Type), ua.Owner.ID, ua.Serial,
+			nullStr(ua.InstanceID), optMS(ua.HoldUntil), optMS(ua.ExpireAt), ms(ua.Created), ms(ua.Updated))
+		if err != nil {
+			if im.s.d.Kind(err) == inventory.KindConflict {
+				return invalid(ua.Path, "serial number or collectibleItemInstanceId already used by another copy of asset %d", ua.AssetID)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func (im *importer) items(f *inventory.Fixture) error {
+	for _, g := range f.GamePasses {
+		if err := im.exec(`INSERT INTO game_passes (id, name, place_id, price) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (id) DO UPDATE SET name = excluded.name, place_id = excluded.place_id, price = excluded.price`,
+			g.ID, g.Name, g.PlaceID, g.Price); err != nil {
+			return err
+		}
+	}
+	for _, b := range f.Badges {
+		if err := im.exec(`INSERT INTO badges (id, name, place_id) VALUES ($1, $2, $3)
+			ON CONFLICT (id) DO UPDATE SET name = excluded.name, place_id = excluded.place_id`, b.ID, b.Name, b.PlaceID); err != nil {
+			return err
+		}
+	}
+	for _, b := range f.Bundles {
+		if err := im.exec(`INSERT INTO bundles (id, name, bundle_type) VALUES ($1, $2, $3)
+			ON CONFLICT (id) DO UPDATE SET name = excluded.name, bundle_type = excluded.bundle_type`, b.ID, b.Name, b.Type); err != nil {
+			return err
+		}
+	}
+	tables := map[inventory.ItemType][2]string{inventory.ItemGamePass: {"game pass", "game_passes"},
+		inventory.ItemBadge: {"badge", "badges"}, inventory.ItemBundle: {"bundle", "bundles"}}
+	for i, it := range f.UserItems {
+		path := fmt.Sprintf("userItems[%d]", i)
+		if err := im.need(path+".userId", "user", "users", "id", it.UserID); err != nil {
+			return err
+		}
+		t := tables[it.Type]
+		if err := im.need(path+".itemId", t[0], t[1], "id", it.ItemID); err != nil {
+			return err
+		}
+		if err := im.exec(`INSERT INTO user_items (user_id, item_type, item_id, instance_id, created) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (user_id, item_type, item_id) DO UPDATE SET instance_id = excluded.instance_id, created = excluded.created`,
+			it.UserID, int(it.Type), it.ItemID, it.InstanceID, ms(it.Created)); err != nil {
+			return err
+		}
+	}
+	for _, c := range f.Collections {
+		if err := im.need(c.Path+".userId", "user", "users", "id", c.UserID); err != nil {
+			return err
+		}
+		what, table := "asset", "assets"
+		if c.Item.Type == inventory.ItemBundle {
+			what, table = "bundle", "bundles"
+		}
+		if err := im.need(c.Path+".itemId", what, table, "id", c.Item.ItemID); err != nil {
+			return err
+		}
+		if err := im.exec("INSERT INTO collections (user_id, item_type, item_id, created) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+			c.UserID, int(c.Item.Type), c.Item.ItemID, ms(im.s.now())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (im *importer) places(f *inventory.Fixture) error {
+	for _, p := range f.Places {
+		if err := im.exec(`INSERT INTO places (place_id, universe_id, name, creator_type, creator_id, price) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (place_id) DO UPDATE SET universe_id = excluded.universe_id, name = excluded.name,
+			creator_type = excluded.creator_type, creator_id = excluded.creator_id, price = excluded.price`,
+			p.ID, p.UniverseID, p.Name, int(p.Creator.Type), p.Creator.ID, p.Price); err != nil {
+			return err
+		}
+	}
+	for _, up := range f.UserPlaces {
+		if err := im.need(up.Path+".userId", "user", "users", "id", up.UserID); err != nil {
+			return err
+		}
+		if err := im.need(up.Path+".placeId", "place", "places", "place_id", up.PlaceID); err != nil {
+			return err
+		}
+		if err := im.exec("INSERT INTO user_places (user_id, tab, place_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+			up.UserID, int(up.Tab), up.PlaceID); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,279 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/inventoryd/inventoryd/internal/inventory"
+)
+
+// Dialect is what differs between the databases.
+type Dialect struct {
+	// Name is "sqlite" or "postgres".
+	Name string
+	// Kind classifies a driver error (unique violation: KindConflict, lost
+	// connection: KindUnavailable); it returns KindInternal otherwise.
+	Kind func(error) inventory.Kind
+	// Retryable reports whether a write transaction should be retried
+	// (PostgreSQL serialization failures, SQLSTATE 40001 and 40P01).
+	Retryable func(error) bool
+}
+
+// Store is the shared inventory.Store implementation.
+type Store struct {
+	r, w *sql.DB
+	d    Dialect
+	now  func() time.Time
+}
+
+// New returns a Store that reads through r and writes through w (they may
+// be the same pool).
+func New(r, w *sql.DB, d Dialect) *Store {
+	if d.Kind == nil {
+		d.Kind = func(error) inventory.Kind { return inventory.KindInternal }
+	}
+	if d.Retryable == nil {
+		d.Retryable = func(error) bool { return false }
+	}
+	return &Store{r: r, w: w, d: d, now: time.Now}
+}
+
+// SetClock replaces the clock used for generated timestamps (tests).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Reader and Writer expose the pools, for adapters and tests.
+func (s *Store) Reader() *sql.DB { return s.r }
+
+// Writer returns the write pool.
+func (s *Store) Writer() *sql.DB { return s.w }
+
+// wrap turns a driver error into a domain error of the dialect's kind.
+func (s *Store) wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *inventory.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return &inventory.Error{Kind: inventory.KindNotFound, Message: op + ": not found"}
+	}
+	k := s.d.Kind(err)
+	if errors.Is(err, context.DeadlineExceeded) {
+		k = inventory.KindUnavailable
+	}
+	return &inventory.Error{Kind: k, Message: op, Err: err}
+}
+
+// tx runs fn in a write transaction, retrying serialization failures.
+func (s *Store) tx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 8; attempt++ {
+		var tx *sql.Tx
+		tx, err = s.w.BeginTx(ctx, nil)
+		if err != nil {
+			return s.wrap(op, err)
+		}
+		if err = fn(tx); err == nil {
+			if err = tx.Commit(); err == nil {
+				return nil
+			}
+		} else {
+			_ = tx.Rollback()
+		}
+		if !s.d.Retryable(err) {
+			break
+		}
+		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+	}
+	return s.wrap(op, err)
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+func optMS(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+func fromOptMS(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMS(v.Int64)
+	return &t
+}
+
+func optInt(v sql.NullInt64) *int64 {
+	if !v.Valid {
+		return nil
+	}
+	x := v.Int64
+	return &x
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Ping implements inventory.Store.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.r.PingContext(ctx); err != nil {
+		return s.wrap("ping", err)
+	}
+	var one int
+	return s.wrap("ping", s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one))
+}
+
+// Close implements inventory.Store.
+func (s *Store) Close() error {
+	err := s.r.Close()
+	if s.w != s.r {
+		err = errors.Join(err, s.w.Close())
+	}
+	return err
+}
+
+// Secret implements inventory.Store.
+func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
+	var v []byte
+	err := s.r.QueryRowContext(ctx, "SELECT value FROM secrets WHERE name = $1", name).Scan(&v)
+	if err == nil {
+		return v, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, s.wrap("secret", err)
+	}
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, err
+	}
+	err = s.tx(ctx, "secret", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", name, fresh); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, "SELECT value FROM secrets WHERE name = $1", name).Scan(&v)
+	})
+	return v, err
+}
+
+// User implements inventory.Store.
+func (s *Store) User(ctx context.Context, id int64) (inventory.User, error) {
+	var u inventory.User
+	var created int64
+	err := s.r.QueryRowContext(ctx, `SELECT id, username, display_name, membership, privacy, banned, created
+		FROM users WHERE id = $1`, id).Scan(&u.ID, &u.Name, &u.DisplayName, &u.Membership, &u.Privacy, &u.Banned, &created)
+	u.Created = fromMS(created)
+	return u, s.wrap("user", err)
+}
+
+// Group implements inventory.Store.
+func (s *Store) Group(ctx context.Context, id int64) (inventory.Group, error) {
+	var g inventory.Group
+	err := s.r.QueryRowContext(ctx, "SELECT id, name FROM agent_groups WHERE id = $1", id).Scan(&g.ID, &g.Name)
+	return g, s.wrap("group", err)
+}
+
+// inList returns "$k,$k+1,..." for n values starting at placeholder k.
+func inList(k, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "$%d", k+i)
+	}
+	return b.String()
+}
+
+// Relations implements inventory.Store.
+func (s *Store) Relations(ctx context.Context, viewer int64, owners []int64) (map[int64]inventory.Relation, error) {
+	out := make(map[int64]inventory.Relation, len(owners))
+	if len(owners) == 0 {
+		return out, nil
+	}
+	args := []any{viewer}
+	for _, o := range owners {
+		args = append(args, o)
+	}
+	list := inList(2, len(owners))
+	queries := []struct {
+		q   string
+		set func(*inventory.Relation)
+	}{
+		{"SELECT friend_id FROM friendships WHERE user_id = $1 AND friend_id IN (" + list + ")", func(r *inventory.Relation) { r.Friends = true }},
+		{"SELECT follower_id FROM follows WHERE following_id = $1 AND follower_id IN (" + list + ")", func(r *inventory.Relation) { r.OwnerFollows = true }},
+		{"SELECT following_id FROM follows WHERE follower_id = $1 AND following_id IN (" + list + ")", func(r *inventory.Relation) { r.ViewerFollows = true }},
+	}
+	for _, q := range queries {
+		rows, err := s.r.QueryContext(ctx, q.q, args...)
+		if err != nil {
+			return nil, s.wrap("relations", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, s.wrap("relations", err)
+			}
+			r := out[id]
+			q.set(&r)
+			out[id] = r
+		}
+		if err := rows.Close(); err != nil {
+			return nil, s.wrap("relations", err)
+		}
+	}
+	return out, nil
+}
+
+// SessionUser implements inventory.Store.
+func (s *Store) SessionUser(ctx context.Context, tokenHash []byte) (int64, error) {
+	var id int64
+	err := s.r.QueryRowContext(ctx, "SELECT user_id FROM sessions WHERE token_hash = $1", tokenHash).Scan(&id)
+	return id, s.wrap("session", err)
+}
+
+// DeleteSession implements inventory.Store.
+func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
+	return s.tx(ctx, "delete session", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = $1", tokenHash)
+		return err
+	})
+}
+
+// Empty implements inventory.Store.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM users LIMIT 1) u) + (SELECT COUNT(*) FROM (SELECT 1 FROM assets LIMIT 1) a)").Scan(&n)
+	return n == 0, s.wrap("empty", err)
+}
+
+// dataTables lists every data table, children first.
+var dataTables = []string{"collections", "user_places", "places", "user_items", "bundles", "badges", "game_passes",
+	"user_assets", "package_assets", "assets", "sessions", "follows", "friendships", "agent_groups", "users", "fixture_imports"}
+
+// Reset implements inventory.Store.
+func (s *Store) Reset(ctx context.Context) error {
+	return s.tx(ctx, "reset", func(tx *sql.Tx) error {
+		for _, t := range dataTables {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
