@@ -1,0 +1,62 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/inventoryd/inventoryd/internal/inventory"
+)
+
+// adminImport serves POST /admin/v1/fixtures: the body is a fixture
+// document, imported in one transaction; a bad document is 400 naming the
+// path of the bad value, and nothing of it is kept.
+func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkAdmin(r); err != nil {
+		return err
+	}
+	f, err := inventory.ParseFixture(r.Body, s.now())
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return errTooLarge
+		}
+		return domainError(err)
+	}
+	if err := s.store.Import(r.Context(), f); err != nil {
+		return domainError(err)
+	}
+	writeRaw(w, http.StatusOK, []byte("{}"))
+	return nil
+}
+
+// adminReset serves POST /admin/v1/reset: the store is emptied.
+func (s *Server) adminReset(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkAdmin(r); err != nil {
+		return err
+	}
+	if err := s.store.Reset(r.Context()); err != nil {
+		return err
+	}
+	writeRaw(w, http.StatusOK, []byte("{}"))
+	return nil
+}
+
+// domainError maps client-caused domain errors onto 4xx envelopes whose
+// message is the domain message; anything else passes through (5xx).
+func domainError(err error) error {
+	var de *inventory.Error
+	if !errors.As(err, &de) {
+		return err
+	}
+	switch de.Kind {
+	case inventory.KindInvalid:
+		return &apiError{Status: http.StatusBadRequest, Code: 0, Message: de.Message}
+	case inventory.KindNotFound:
+		return &apiError{Status: http.StatusNotFound, Code: 0, Message: de.Message}
+	case inventory.KindConflict:
+		return &apiError{Status: http.StatusConflict, Code: 0, Message: de.Message}
+	case inventory.KindForbidden:
+		return &apiError{Status: http.StatusForbidden, Code: 0, Message: de.Message}
+	}
+	return err
+}

@@ -1,0 +1,139 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/inventoryd/inventoryd/internal/inventory"
+)
+
+// visibleOwners decides, for a page of copies, which owners the viewer may
+// see (wire-behaviour.md §3.6 [S]): none for anonymous viewers; never banned
+// or unknown users; groups always; users by their privacy setting. The
+// relations a page needs are read in one batch.
+func (s *Server) visibleOwners(ctx context.Context, rows []inventory.UserAsset, v inventory.Viewer) ([]bool, error) {
+	vis := make([]bool, len(rows))
+	if v.Anonymous() {
+		return vis, nil
+	}
+	var need []int64
+	for _, ua := range rows {
+		if ua.Owner.Type == inventory.AgentUser && inventory.NeedsRelation(ua.Owner.ID, ua.OwnerPrivacy, v) {
+			need = append(need, ua.Owner.ID)
+		}
+	}
+	rels, err := s.store.Relations(ctx, v.UserID, need)
+	if err != nil {
+		return nil, err
+	}
+	for i, ua := range rows {
+		switch {
+		case !ua.OwnerKnown || ua.OwnerBanned:
+		case ua.Owner.Type == inventory.AgentGroup:
+			vis[i] = true
+		default:
+			vis[i] = inventory.CanView(ua.Owner.ID, ua.OwnerPrivacy, v, rels[ua.Owner.ID])
+		}
+	}
+	return vis, nil
+}
+
+func ownerEntity(ua inventory.UserAsset, visible bool) *relatedEntity {
+	if !visible {
+		return nil
+	}
+	return &relatedEntity{ID: ua.Owner.ID, Type: ua.Owner.Type.String(), Name: ua.OwnerName}
+}
+
+// assetOwners serves GET /v2/assets/{assetId}/owners. Owners are listed for
+// limited and collectible assets only; other assets are 403 code 2 (§3.6 [I]).
+func (s *Server) assetOwners(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "assetId")
+	if err != nil {
+		return err
+	}
+	a, err := s.store.Asset(r.Context(), id)
+	if inventory.KindOf(err) == inventory.KindNotFound {
+		return fail(http.StatusBadRequest, 1, "The asset id is invalid.")
+	} else if err != nil {
+		return err
+	}
+	if a.Limited == inventory.NotLimited {
+		return fail(http.StatusForbidden, 2, "You do not have permission to view the owners of this asset.")
+	}
+	se, err := s.viewer(r)
+	if err != nil {
+		return err
+	}
+	pr, err := s.parsePage(r, inventory.Discriminator("assetOwners", a.ID), true)
+	if err != nil {
+		return err
+	}
+	pg, err := fetchPage(s, pr, func(p inventory.Page) ([]inventory.UserAsset, error) {
+		return s.store.ListAssetOwners(r.Context(), a.ID, p)
+	}, userKey)
+	if err != nil {
+		return err
+	}
+	vis, err := s.visibleOwners(r.Context(), pg.rows, se.Viewer)
+	if err != nil {
+		return err
+	}
+	i := 0
+	writeJSON(w, http.StatusOK, mapPage(pg, func(ua inventory.UserAsset) assetOwner {
+		o := assetOwner{ID: ua.ID, CollectibleItemInstanceID: optString(ua.InstanceID), SerialNumber: ua.Serial,
+			Owner: ownerEntity(ua, vis[i]), Created: robloxTime(ua.Created), Updated: robloxTime(ua.Updated)}
+		i++
+		return o
+	}))
+	return nil
+}
+
+// collectibleItemOwners serves GET /v2/collectible-items/{id}/owners: cookie
+// only; the id must be a UUID of a collectible item (else 400 code 1);
+// sortOrder is the integer 1/2 here (names accepted too); limit has no enum
+// (1..100); rows are ordered by userAssetId.
+func (s *Server) collectibleItemOwners(w http.ResponseWriter, r *http.Request) error {
+	se, err := s.requireSession(r)
+	if err != nil {
+		return err
+	}
+	invalid := fail(http.StatusBadRequest, 1, "The collectible item id is invalid.")
+	raw := r.PathValue("collectibleItemId")
+	if len(raw) > 64 {
+		return invalid
+	}
+	itemID, err := uuid.Parse(raw)
+	if err != nil {
+		return invalid
+	}
+	a, err := s.store.AssetByCollectibleItemID(r.Context(), strings.ToLower(itemID.String()))
+	if inventory.KindOf(err) == inventory.KindNotFound {
+		return invalid
+	} else if err != nil {
+		return err
+	}
+	pr, err := s.parsePage(r, inventory.Discriminator("collectibleItemOwners", a.CollectibleItemID), false)
+	if err != nil {
+		return err
+	}
+	pg, err := fetchPage(s, pr, func(p inventory.Page) ([]inventory.UserAsset, error) {
+		return s.store.ListAssetOwners(r.Context(), a.ID, p)
+	}, userKey)
+	if err != nil {
+		return err
+	}
+	vis, err := s.visibleOwners(r.Context(), pg.rows, se.Viewer)
+	if err != nil {
+		return err
+	}
+	i := 0
+	writeJSON(w, http.StatusOK, mapPage(pg, func(ua inventory.UserAsset) collectibleItemOwner {
+		o := collectibleItemOwner{CollectibleItemInstanceID: optString(ua.InstanceID), SerialNumber: ua.Serial, Owner: ownerEntity(ua, vis[i])}
+		i++
+		return o
+	}))
+	return nil
+}

@@ -1,0 +1,97 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/inventoryd/inventoryd/internal/inventory"
+)
+
+// pathID parses an int64 path parameter. A value that breaks the int
+// constraint is a route miss: 404 NotFound, like ASP.NET's {userId:long}
+// (wire-behaviour.md §2.1, /v1/users/notAUser).
+func pathID(r *http.Request, name string) (int64, error) {
+	v := r.PathValue(name)
+	if v == "" || len(v) > 20 {
+		return 0, errNotFound
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, errNotFound
+	}
+	return n, nil
+}
+
+// queryValues returns every value of key, split on commas (csv
+// collectionFormat and repeated keys are both accepted), empty parts dropped.
+func queryValues(r *http.Request, key string) []string {
+	var out []string
+	for _, v := range r.URL.Query()[key] {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// queryBool parses an optional boolean query parameter.
+func queryBool(r *http.Request, key string) (bool, error) {
+	v := r.URL.Query().Get(key)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, &apiError{Status: http.StatusBadRequest, Code: 0, Message: "The value '" + truncate(v, 64) + "' is not valid for " + key + ".", Field: key}
+	}
+	return b, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		s = s[:n]
+	}
+	return strings.ToValidUTF8(s, "?")
+}
+
+// pageLimits is the limit enum of the paged endpoints (swagger: 10, 25, 50, 100).
+var pageLimits = []int{10, 25, 50, 100}
+
+// errLimit is the 400 for a limit outside the enum (wire-behaviour.md §2.5 [S]).
+var errLimit = &apiError{Status: http.StatusBadRequest, Code: 0, Message: "Allowed values: 10, 25, 50, 100", Field: "limit"}
+
+// parseLimit reads limit: default 10; with enum, one of pageLimits; else 1..100.
+func parseLimit(r *http.Request, enum bool) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return 10, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, errLimit
+	}
+	if !enum {
+		if n < 1 || n > 100 {
+			return 0, &apiError{Status: http.StatusBadRequest, Code: 0, Message: "The limit must be between 1 and 100.", Field: "limit"}
+		}
+		return n, nil
+	}
+	for _, l := range pageLimits {
+		if n == l {
+			return n, nil
+		}
+	}
+	return 0, errLimit
+}
+
+// parseSort reads sortOrder: Asc/Desc in any case or 1/2, default Asc.
+func parseSort(r *http.Request) (inventory.SortOrder, error) {
+	o, ok := inventory.ParseSortOrder(r.URL.Query().Get("sortOrder"))
+	if !ok {
+		return 0, &apiError{Status: http.StatusBadRequest, Code: 0, Message: "Allowed values: Asc, Desc", Field: "sortOrder"}
+	}
+	return o, nil
+}

@@ -1,0 +1,39 @@
+package api
+
+import "net/http"
+
+// routes registers the whole URL surface. Every path the mux does not match,
+// with any method, falls to the catch-all and gets Roblox's 404
+// {"errors":[{"code":0,"message":"NotFound"}]} (wire-behaviour.md §2.1; a
+// wrong method is answered the same way, our choice for an [I] item).
+func (s *Server) routes() {
+	m := s.mux
+	// inventory.roblox.com v2 (inventory-v2.swagger.json)
+	m.Handle("GET /v2/assets/{assetId}/owners", s.adapt(s.assetOwners))
+	m.Handle("GET /v2/collectible-items/{collectibleItemId}/owners", s.adapt(s.collectibleItemOwners))
+	m.Handle("GET /v2/users/{userId}/inventory", s.adapt(s.inventoryByTypes))
+	m.Handle("GET /v2/users/{userId}/inventory/{assetTypeId}", s.adapt(s.inventoryByType))
+	m.Handle("DELETE /v2/inventory/asset/{assetId}", s.adapt(s.deleteAsset))
+	// inventory.roblox.com v1 (inventory-v1.swagger.json)
+	m.Handle("GET /v1/packages/{packageId}/assets", s.adapt(s.packageAssets))
+	m.Handle("GET /v1/users/{userId}/assets/collectibles", s.adapt(s.collectibles))
+	m.Handle("GET /v1/users/{userId}/can-view-inventory", s.adapt(s.canViewInventory))
+	m.Handle("GET /v1/users/{userId}/categories", s.adapt(s.categories))
+	m.Handle("GET /v1/users/{userId}/categories/favorites", s.adapt(s.favoriteCategories))
+	m.Handle("GET /v1/users/{userId}/items/{itemType}/{itemTargetId}", s.adapt(s.items))
+	m.Handle("GET /v1/users/{userId}/items/{itemType}/{itemTargetId}/is-owned", s.adapt(s.isOwned))
+	m.Handle("GET /v1/users/{userId}/places/inventory", s.adapt(s.placesInventory))
+	m.Handle("POST /v1/collections/items/{itemType}/{itemTargetId}", s.adapt(s.addToCollection))
+	m.Handle("DELETE /v1/collections/items/{itemType}/{itemTargetId}", s.adapt(s.removeFromCollection))
+	// Companion routes real clients call first: users.roblox.com's
+	// authenticated user (noblox setCookie) and auth.roblox.com's logout
+	// (noblox getGeneralToken harvests the CSRF token there).
+	m.Handle("GET /v1/users/authenticated", s.adapt(s.authenticatedUser))
+	m.Handle("POST /v2/logout", s.adapt(s.logout))
+	// Operations.
+	m.Handle("GET /healthz", s.adapt(s.healthz))
+	// Admin API (enabled by an admin key).
+	m.Handle("POST /admin/v1/fixtures", s.adapt(s.adminImport))
+	m.Handle("POST /admin/v1/reset", s.adapt(s.adminReset))
+	m.Handle("/", s.adapt(func(http.ResponseWriter, *http.Request) error { return errNotFound }))
+}

@@ -1,0 +1,186 @@
+package api
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/inventoryd/inventoryd/internal/inventory"
+)
+
+// Config holds the server's settings.
+type Config struct {
+	// AdminKey enables the admin API (Authorization: Bearer <key>); empty
+	// disables it (404).
+	AdminKey string
+	// CollectionLimit is how many items a profile collection holds
+	// (wire-behaviour.md §3.8: no source; the profile UI showed 6).
+	CollectionLimit int
+	// MaxBodyBytes bounds request bodies (the admin fixture upload).
+	MaxBodyBytes int64
+	// Logger receives request failures; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server serves the inventory API.
+type Server struct {
+	store   inventory.Store
+	cfg     Config
+	cursors *inventory.Cursors
+	csrfKey []byte
+	log     *slog.Logger
+	now     func() time.Time
+	mux     *http.ServeMux
+}
+
+// NewServer builds the handler. It reads the cursor and CSRF keys from the
+// store, creating them on first start, so every replica shares them.
+func NewServer(ctx context.Context, store inventory.Store, cfg Config) (*Server, error) {
+	if cfg.CollectionLimit <= 0 {
+		cfg.CollectionLimit = 6
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 64 << 20
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ck, err := store.Secret(ctx, "cursor-hmac")
+	if err != nil {
+		return nil, fmt.Errorf("cursor key: %w", err)
+	}
+	xk, err := store.Secret(ctx, "csrf-hmac")
+	if err != nil {
+		return nil, fmt.Errorf("csrf key: %w", err)
+	}
+	s := &Server{store: store, cfg: cfg, cursors: inventory.NewCursors(ck), csrfKey: xk, log: log, now: cfg.Now, mux: http.NewServeMux()}
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+			writeError(w, r, errInternal, nil)
+		}
+	}()
+	s.mux.ServeHTTP(w, r)
+}
+
+// handler is an endpoint that returns its error instead of writing it.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+func (s *Server) adapt(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		}
+		if err := h(w, r); err != nil {
+			writeError(w, r, err, s.log)
+		}
+	})
+}
+
+// sessionCookie is the Roblox session cookie (securityScheme
+// roblox-legacy-cookie, wire-behaviour.md §2.2).
+const sessionCookie = ".ROBLOSECURITY"
+
+// session is what the cookie resolved to.
+type session struct {
+	inventory.Viewer
+	tokenHash []byte // nil when no cookie was sent
+}
+
+// viewer resolves the session cookie. An absent, empty or unknown cookie is
+// anonymous, never an error (public GETs must not 401).
+func (s *Server) viewer(r *http.Request) (session, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" || len(c.Value) > 8192 {
+		return session{}, nil
+	}
+	h := inventory.HashToken(c.Value)
+	id, err := s.store.SessionUser(r.Context(), h)
+	if err != nil {
+		if inventory.KindOf(err) == inventory.KindNotFound {
+			return session{tokenHash: h}, nil
+		}
+		return session{}, err
+	}
+	return session{Viewer: inventory.Viewer{UserID: id}, tokenHash: h}, nil
+}
+
+// requireSession is viewer for cookie-only routes: 401 when anonymous.
+func (s *Server) requireSession(r *http.Request) (session, error) {
+	se, err := s.viewer(r)
+	if err != nil {
+		return se, err
+	}
+	if se.Anonymous() {
+		return se, errUnauthorized
+	}
+	return se, nil
+}
+
+// csrfWindow is how long one CSRF token bucket lasts; a token is accepted
+// in its own window and the two before it.
+const csrfWindow = 30 * time.Minute
+
+func (s *Server) csrfToken(tokenHash []byte, bucket int64) string {
+	m := hmac.New(sha256.New, s.csrfKey)
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(bucket))
+	m.Write(b[:])
+	m.Write(tokenHash)
+	return base64.RawStdEncoding.EncodeToString(m.Sum(nil)[:9])
+}
+
+// checkCSRF enforces the XSRF challenge of wire-behaviour.md §2.3: a
+// missing or wrong x-csrf-token is 403 code 0 "Token Validation Failed"
+// with a fresh token in the x-csrf-token header. Tokens are an HMAC of the
+// session and a time bucket under a key kept in the store, so they are
+// bound to the session and valid across restarts and replicas.
+func (s *Server) checkCSRF(r *http.Request, se session) error {
+	bucket := s.now().UnixNano() / int64(csrfWindow)
+	got := r.Header.Get("x-csrf-token")
+	if got != "" && len(got) <= 64 {
+		for i := int64(0); i < 3; i++ {
+			if subtle.ConstantTimeCompare([]byte(got), []byte(s.csrfToken(se.tokenHash, bucket-i))) == 1 {
+				return nil
+			}
+		}
+	}
+	return &apiError{Status: http.StatusForbidden, Code: 0, Message: "Token Validation Failed", csrfToken: s.csrfToken(se.tokenHash, bucket)}
+}
+
+// checkAdmin compares the bearer token with the admin key in constant time.
+func (s *Server) checkAdmin(r *http.Request) error {
+	if s.cfg.AdminKey == "" {
+		return errNotFound
+	}
+	const prefix = "Bearer "
+	h := r.Header.Get("Authorization")
+	if len(h) < len(prefix) || h[:len(prefix)] != prefix ||
+		subtle.ConstantTimeCompare([]byte(h[len(prefix):]), []byte(s.cfg.AdminKey)) != 1 {
+		return errUnauthorized
+	}
+	return nil
+}
