@@ -1,0 +1,138 @@
+package api_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/inventoryd/inventoryd/internal/storetest"
+)
+
+func TestGiveUpAsset(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open)
+		e.run(t, []call{
+			{name: "anonymous", method: "DELETE", path: "/v2/inventory/asset/1365767", want: 401, code: 0},
+			{name: "no token", method: "DELETE", path: "/v2/inventory/asset/1365767", session: builderman, want: 403, code: 0, check: func(t *testing.T, r resp) {
+				if r.header.Get("x-csrf-token") == "" {
+					t.Fatal("no x-csrf-token on the challenge")
+				}
+			}},
+			{name: "wrong token", method: "DELETE", path: "/v2/inventory/asset/1365767", session: builderman, want: 403, code: 0},
+			{name: "unknown asset", method: "DELETE", path: "/v2/inventory/asset/999", session: builderman, csrf: true, want: 404, code: 1},
+			{name: "not owned", method: "DELETE", path: "/v2/inventory/asset/27112438", session: builderman, csrf: true, want: 403, code: 2},
+			{name: "limited", method: "DELETE", path: "/v2/inventory/asset/48159815", session: builderman, csrf: true, want: 403, code: 3},
+			{name: "made by Roblox", method: "DELETE", path: "/v2/inventory/asset/1028606", session: builderman, csrf: true, want: 403, code: 3},
+			{name: "owned before", path: "/v1/users/156/items/Asset/1365767/is-owned", want: 200, check: rawIs("true")},
+			{name: "give up", method: "DELETE", path: "/v2/inventory/asset/1365767", session: builderman, csrf: true, want: 200, check: bodyIs(`{}`)},
+			{name: "gone", path: "/v1/users/156/items/Asset/1365767/is-owned", want: 200, check: rawIs("false")},
+			{name: "again", method: "DELETE", path: "/v2/inventory/asset/1365767", session: builderman, csrf: true, want: 403, code: 2},
+		})
+	})
+}
+
+func TestCollections(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open) // collection limit 3; builderman holds 48159815 already
+		e.run(t, []call{
+			{name: "anonymous", method: "POST", path: "/v1/collections/items/Asset/1365767", want: 401, code: 0},
+			{name: "no token", method: "POST", path: "/v1/collections/items/Asset/1365767", session: builderman, want: 403, code: 0},
+			{name: "bad item type", method: "POST", path: "/v1/collections/items/Hat/1", session: builderman, csrf: true, want: 400, code: 1},
+			{name: "unknown asset", method: "POST", path: "/v1/collections/items/Asset/999", session: builderman, csrf: true, want: 400, code: 2},
+			{name: "unknown bundle", method: "POST", path: "/v1/collections/items/Bundle/999", session: builderman, csrf: true, want: 400, code: 3},
+			{name: "not owned", method: "POST", path: "/v1/collections/items/Asset/27112438", session: builderman, csrf: true, want: 403, code: 4},
+			{name: "asset type not allowed", method: "POST", path: "/v1/collections/items/Asset/1365769", session: builderman, csrf: true, want: 403, code: 5},
+			{name: "item type not allowed", method: "POST", path: "/v1/collections/items/GamePass/12527", session: builderman, csrf: true, want: 403, code: 6},
+			{name: "already in", method: "POST", path: "/v1/collections/items/Asset/48159815", session: builderman, csrf: true, want: 403, code: 7},
+			{name: "add shirt", method: "POST", path: "/v1/collections/items/Asset/1365767", session: builderman, csrf: true, want: 200, check: bodyIs(`{}`)},
+			{name: "add bundle by number", method: "POST", path: "/v1/collections/items/3/192", session: builderman, csrf: true, want: 200},
+			{name: "full", method: "POST", path: "/v1/collections/items/Asset/1028606", session: builderman, csrf: true, want: 403, code: 9},
+			{name: "remove missing", method: "DELETE", path: "/v1/collections/items/Asset/1028606", session: builderman, csrf: true, want: 403, code: 8},
+			{name: "remove", method: "DELETE", path: "/v1/collections/items/Asset/48159815", session: builderman, csrf: true, want: 200, check: bodyIs(`{}`)},
+			{name: "room again", method: "POST", path: "/v1/collections/items/Asset/1028606", session: builderman, csrf: true, want: 200},
+			{name: "remove unknown bundle", method: "DELETE", path: "/v1/collections/items/Bundle/999", session: builderman, csrf: true, want: 400, code: 3},
+			{name: "remove anonymous", method: "DELETE", path: "/v1/collections/items/Asset/1028606", want: 401, code: 0},
+		})
+	})
+}
+
+// TestCSRFAcrossRestart: a token is bound to its session and survives a
+// restart (a new Server over the same store), like a replica would see it.
+func TestCSRFAcrossRestart(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open)
+		first := e.do("DELETE", "/v2/inventory/asset/1365767", cookie(builderman))
+		tok := first.header.Get("x-csrf-token")
+		if first.status != 403 || tok == "" {
+			t.Fatalf("challenge: %d %s", first.status, first.body)
+		}
+		restarted := e.server()
+		// Another session cannot use builderman's token.
+		if r := e.doOn(restarted, "DELETE", "/v2/inventory/asset/1365767", nil, cookie(shedletsky), header("x-csrf-token", tok)); r.status != 403 || r.errCode(t) != 0 {
+			t.Fatalf("foreign session accepted the token: %d %s", r.status, r.body)
+		}
+		if r := e.doOn(restarted, "DELETE", "/v2/inventory/asset/1365767", nil, cookie(builderman), header("x-csrf-token", tok)); r.status != 200 {
+			t.Fatalf("token after restart: %d %s", r.status, r.body)
+		}
+	})
+}
+
+// TestLogout: noblox.js harvests a CSRF token from POST /v2/logout; with
+// the token, logout ends the session.
+func TestLogout(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open)
+		anon := e.do("POST", "/v2/logout")
+		if anon.status != 403 || anon.header.Get("x-csrf-token") == "" {
+			t.Fatalf("anonymous logout: %d %s", anon.status, anon.body)
+		}
+		if r := e.csrf("POST", "/v2/logout", builderman); r.status != 200 {
+			t.Fatalf("logout: %d %s", r.status, r.body)
+		}
+		if r := e.do("GET", "/v1/users/authenticated", cookie(builderman)); r.status != http.StatusUnauthorized {
+			t.Fatalf("session survived logout: %d %s", r.status, r.body)
+		}
+	})
+}
+
+// TestPrivacyMatrix checks can-view-inventory and the v2 listing for every
+// privacy level against anonymous, unrelated, related and owner viewers
+// (wire-behaviour.md §3.4).
+func TestPrivacyMatrix(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open)
+		// 4010 "viewer": friend of 4001; followed by 4002; follows 4003.
+		cases := []struct {
+			owner   string
+			session string
+			want    bool
+		}{
+			{"156", "", true}, {"156", viewer4010, true}, // AllUsers
+			{"4004", "", false}, {"4004", viewer4010, true}, // AllAuthenticatedUsers
+			{"4001", "", false}, {"4001", viewer4010, true}, {"4001", stranger, false}, // Friends
+			{"4002", viewer4010, true}, {"4002", stranger, false}, // FriendsAndFollowing: owner follows viewer
+			{"4003", viewer4010, true}, {"4003", stranger, false}, // FriendsFollowingAndFollowers: viewer follows owner
+			{"261", friendOfShd, true}, {"261", stranger, false}, {"261", shedletsky, true}, // Friends; owner
+			{"2002", shedletsky, true}, {"2002", stranger, false}, // FFF: 2002 follows 261, the owner follows the viewer
+			{"4005", viewer4010, false}, {"2001", friendOfShd, true}, // NoOne; owner
+		}
+		for _, c := range cases {
+			t.Run(c.owner+"/"+c.session, func(t *testing.T) {
+				e.t = t
+				var opts []reqOpt
+				if c.session != "" {
+					opts = append(opts, cookie(c.session))
+				}
+				r := e.do("GET", "/v1/users/"+c.owner+"/can-view-inventory", opts...)
+				want := `{"canView":false}`
+				if c.want {
+					want = `{"canView":true}`
+				}
+				bodyIs(want)(t, r)
+				inv := e.do("GET", "/v2/users/"+c.owner+"/inventory?assetTypes=Hat", opts...)
+				if (inv.status == 200) != c.want || (!c.want && inv.errCode(t) != 4) {
+					t.Fatalf("inventory: %d %s", inv.status, inv.body)
+				}
+			})
+		}
+	})
+}
