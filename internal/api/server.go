@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
@@ -83,7 +85,58 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, r, errInternal, nil)
 		}
 	}()
+	normalize(r)
 	s.mux.ServeHTTP(w, r)
+}
+
+// queryKeys are the query parameters of the swagger, by lower-case name.
+var queryKeys = map[string]string{}
+
+func init() {
+	for _, k := range []string{"limit", "cursor", "sortOrder", "assetTypes", "assetType", "filterDisapprovedAssets",
+		"showApprovedOnly", "placesTab", "itemsPerPage"} {
+		queryKeys[strings.ToLower(k)] = k
+	}
+}
+
+// normalize makes routing behave like ASP.NET's, which Roblox runs: paths
+// match case-insensitively and with or without one trailing slash, and
+// query parameter names bind case-insensitively. Every path parameter is
+// a number, a UUID or a case-insensitive enum name, so lower-casing the
+// path loses nothing.
+func normalize(r *http.Request) {
+	p := r.URL.Path
+	if len(p) > 1 && p[len(p)-1] == '/' {
+		p = p[:len(p)-1]
+	}
+	for i := 0; i < len(p); i++ {
+		if 'A' <= p[i] && p[i] <= 'Z' {
+			p = strings.ToLower(p)
+			break
+		}
+	}
+	if p != r.URL.Path {
+		r.URL.Path, r.URL.RawPath = p, ""
+	}
+	raw := r.URL.RawQuery
+	if raw == "" {
+		return
+	}
+	for part := range strings.SplitSeq(raw, "&") {
+		k, _, _ := strings.Cut(part, "=")
+		if c, ok := queryKeys[strings.ToLower(k)]; ok && c != k {
+			q := r.URL.Query()
+			out := url.Values{}
+			for key, vs := range q {
+				if c, ok := queryKeys[strings.ToLower(key)]; ok {
+					key = c
+				}
+				out[key] = append(out[key], vs...)
+			}
+			r.URL.RawQuery = out.Encode()
+			return
+		}
+	}
 }
 
 // handler is an endpoint that returns its error instead of writing it.
