@@ -35,5 +35,12 @@ func (s *Server) routes() {
 	// Admin API (enabled by an admin key).
 	m.Handle("POST /admin/v1/fixtures", s.adapt(s.adminImport))
 	m.Handle("POST /admin/v1/reset", s.adapt(s.adminReset))
+	// API documents (docs.go), as inventory.roblox.com served them: the
+	// swagger documents with this server's host, and an HTML index.
+	m.Handle("GET /docs", s.adapt(s.docsIndex))
+	m.Handle("GET /docs/index.html", s.adapt(s.docsIndex))
+	m.Handle("GET /docs/json/v1", s.adapt(s.docsJSON("v1")))
+	m.Handle("GET /docs/json/v2", s.adapt(s.docsJSON("v2")))
+	// Everything else.
 	m.Handle("/", s.adapt(func(http.ResponseWriter, *http.Request) error { return errNotFound }))
 }
