@@ -2,6 +2,8 @@ package inventory
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -301,11 +303,21 @@ func ParseFixture(r io.Reader, now time.Time) (*Fixture, error) {
 	decodeList(p, raw, "sessions", func(path string, d *struct {
 		UserID int64  `json:"userId"`
 		Cookie string `json:"cookie"`
+		// CookieSHA256 is the stored form (hex SHA-256 of the cookie),
+		// what export writes since the cookie itself is never stored.
+		CookieSHA256 string `json:"cookieSha256"`
 	}) {
-		if d.Cookie == "" || len(d.Cookie) > 4096 {
+		hash := HashToken(d.Cookie)
+		if d.CookieSHA256 != "" && d.Cookie == "" {
+			h, err := hex.DecodeString(d.CookieSHA256)
+			if err != nil || len(h) != sha256.Size {
+				p.fail(path+".cookieSha256", "must be 64 hex digits")
+			}
+			hash = h
+		} else if d.Cookie == "" || len(d.Cookie) > 4096 {
 			p.fail(path+".cookie", "must be 1 to 4096 bytes")
 		}
-		f.Sessions = append(f.Sessions, FixtureSession{UserID: p.id(path+".userId", d.UserID), TokenHash: HashToken(d.Cookie)})
+		f.Sessions = append(f.Sessions, FixtureSession{UserID: p.id(path+".userId", d.UserID), TokenHash: hash})
 	})
 	decodeList(p, raw, "assets", func(path string, d *docAsset) {
 		a := FixtureAsset{Asset: Asset{ID: p.id(path+".id", d.ID), Name: p.name(path+".name", d.Name),

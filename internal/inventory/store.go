@@ -109,6 +109,9 @@ type Store interface {
 	Empty(ctx context.Context) (bool, error)
 	// Reset deletes all data (secrets are kept).
 	Reset(ctx context.Context) error
+
+	// AdminStore is the write side of the admin layer (admin.go).
+	AdminStore
 }
 
 // ErrCollectionFull is returned by AddCollectionItem when the collection is full.

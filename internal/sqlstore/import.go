@@ -250,6 +250,12 @@ func (im *importer) userAssets(f *inventory.Fixture) error {
 			}
 			return err
 		}
+		owner := ua.Owner
+		if err := im.s.appendLedger(im.ctx, im.tx, inventory.LedgerEntry{At: im.s.now(), Op: inventory.LedgerImport,
+			ItemType: inventory.ItemAsset, ItemID: ua.AssetID, UserAssetID: ua.ID, Serial: ua.Serial,
+			InstanceID: ua.InstanceID, To: &owner}); err != nil {
+			return err
+		}
 	}
 	return nil
 }

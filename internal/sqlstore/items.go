@@ -74,6 +74,9 @@ func (s *Store) OwnedCopies(ctx context.Context, userID, assetID int64, limit in
 func (s *Store) DeleteOwnedCopies(ctx context.Context, userID, assetID int64) (int, error) {
 	var n int64
 	err := s.tx(ctx, "delete copies", func(tx *sql.Tx) error {
+		if err := s.ledgerCopies(ctx, tx, inventory.LedgerRevoke, "owner_type = 1 AND owner_id = $3 AND asset_id = $4", userID, assetID); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, "DELETE FROM user_assets WHERE owner_type = 1 AND owner_id = $1 AND asset_id = $2", userID, assetID)
 		if err != nil {
 			return err

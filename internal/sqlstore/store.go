@@ -22,6 +22,11 @@ type Dialect struct {
 	// Retryable reports whether a write transaction should be retried
 	// (PostgreSQL serialization failures, SQLSTATE 40001 and 40P01).
 	Retryable func(error) bool
+	// ForUpdate is appended to the SELECTs that read a row a write
+	// transaction is about to change on its strength (the asset a grant
+	// numbers, the copy a transfer moves): " FOR UPDATE" on PostgreSQL,
+	// "" on SQLite, whose one immediate-mode writer already serializes.
+	ForUpdate string
 }
 
 // Store is the shared inventory.Store implementation.
@@ -263,7 +268,7 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 }
 
 // dataTables lists every data table, children first.
-var dataTables = []string{"collections", "user_places", "places", "user_items", "bundles", "badges", "game_passes",
+var dataTables = []string{"ownership_ledger", "collections", "user_places", "places", "user_items", "bundles", "badges", "game_passes",
 	"user_assets", "package_assets", "assets", "sessions", "follows", "friendships", "agent_groups", "users", "fixture_imports"}
 
 // Reset implements inventory.Store.

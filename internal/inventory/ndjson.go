@@ -1,0 +1,166 @@
+package inventory
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+)
+
+// NDJSONReader reads the streaming form of the fixture document
+// (docs/bulk-import.md): one record per line, {"kind":"userAsset",...} with
+// the fields of the document's element. It hands out the records in
+// batches, each a *Fixture parsed by ParseFixture (so every rule of the
+// document applies), holding only one batch in memory.
+type NDJSONReader struct {
+	sc        *bufio.Scanner
+	now       time.Time
+	line      int64
+	bytes     int64
+	batchSize int
+	// per batch, reused
+	parts map[string]*section
+}
+
+type section struct {
+	buf   bytes.Buffer
+	lines []int64
+}
+
+// NewNDJSONReader returns a reader of r. batchSize records go in one batch
+// (0: 4096).
+func NewNDJSONReader(r io.Reader, now time.Time, batchSize int) *NDJSONReader {
+	if batchSize <= 0 {
+		batchSize = 4096
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	parts := map[string]*section{}
+	for _, s := range Sections {
+		parts[s.Name] = &section{}
+	}
+	return &NDJSONReader{sc: sc, now: now, batchSize: batchSize, parts: parts}
+}
+
+// BytesRead returns how many bytes of input the batches so far consumed.
+func (r *NDJSONReader) BytesRead() int64 { return r.bytes }
+
+// Line returns the number of the last line read.
+func (r *NDJSONReader) Line() int64 { return r.line }
+
+// splitKind returns the kind of a line and the element without it. The
+// writer puts "kind" first, which is the fast path; any other layout goes
+// through a generic decode.
+func splitKind(line []byte) (kind string, elem []byte, err error) {
+	const prefix = `{"kind":"`
+	if bytes.HasPrefix(line, []byte(prefix)) {
+		rest := line[len(prefix):]
+		if end := bytes.IndexByte(rest, '"'); end > 0 && bytes.IndexByte(rest[:end], '\\') < 0 {
+			kind, rest = string(rest[:end]), rest[end+1:]
+			switch {
+			case len(rest) > 0 && rest[0] == ',':
+				return kind, append([]byte{'{'}, rest[1:]...), nil
+			case len(rest) > 0 && rest[0] == '}':
+				return kind, []byte("{}"), nil
+			}
+		}
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(line, &m); err != nil {
+		return "", nil, fmt.Errorf("not a JSON object: %s", err)
+	}
+	if err := json.Unmarshal(m["kind"], &kind); err != nil || kind == "" {
+		return "", nil, fmt.Errorf(`"kind" must name the record's kind`)
+	}
+	delete(m, "kind")
+	elem, err = json.Marshal(m)
+	return kind, elem, err
+}
+
+// Next returns the next batch, or io.EOF after the last.
+func (r *NDJSONReader) Next() (*Fixture, error) {
+	n := 0
+	for _, p := range r.parts {
+		p.buf.Reset()
+		p.lines = p.lines[:0]
+	}
+	for n < r.batchSize && r.sc.Scan() {
+		r.line++
+		raw := r.sc.Bytes()
+		r.bytes += int64(len(raw)) + 1
+		line := bytes.TrimSpace(raw)
+		if len(line) == 0 {
+			continue
+		}
+		kind, elem, err := splitKind(line)
+		if err != nil {
+			return nil, &Error{Kind: KindInvalid, Message: fmt.Sprintf("line %d: %s", r.line, err)}
+		}
+		name, ok := sectionOfKind[kind]
+		if !ok {
+			return nil, &Error{Kind: KindInvalid, Message: fmt.Sprintf("line %d: unknown kind %q", r.line, kind)}
+		}
+		p := r.parts[name]
+		if p.buf.Len() > 0 {
+			p.buf.WriteByte(',')
+		}
+		p.buf.Write(elem)
+		p.lines = append(p.lines, r.line)
+		n++
+	}
+	if err := r.sc.Err(); err != nil {
+		return nil, fmt.Errorf("line %d: %w", r.line+1, err)
+	}
+	if n == 0 {
+		return nil, io.EOF
+	}
+	var doc bytes.Buffer
+	doc.WriteByte('{')
+	for _, s := range Sections {
+		p := r.parts[s.Name]
+		if len(p.lines) == 0 {
+			continue
+		}
+		if doc.Len() > 1 {
+			doc.WriteByte(',')
+		}
+		doc.WriteString(strconv.Quote(s.Name))
+		doc.WriteString(":[")
+		doc.Write(p.buf.Bytes())
+		doc.WriteByte(']')
+	}
+	doc.WriteByte('}')
+	f, err := ParseFixture(&doc, r.now)
+	if err != nil {
+		return nil, r.atLine(err)
+	}
+	f.Hash = "" // streams are not recorded as imported documents
+	lineOf := func(sec string, i int) string { return "line " + strconv.FormatInt(r.parts[sec].lines[i], 10) }
+	for i := range f.UserAssets {
+		f.UserAssets[i].Path = lineOf("userAssets", i)
+	}
+	for i := range f.UserPlaces {
+		f.UserPlaces[i].Path = lineOf("userPlaces", i)
+	}
+	for i := range f.Collections {
+		f.Collections[i].Path = lineOf("collections", i)
+	}
+	return f, nil
+}
+
+// atLine rewrites a ParseFixture error path onto its line.
+func (r *NDJSONReader) atLine(err error) error {
+	e, ok := err.(*Error)
+	if !ok {
+		return err
+	}
+	for _, s := range Sections {
+		if p := r.parts[s.Name]; len(p.lines) > 0 && bytes.HasPrefix([]byte(e.Message), []byte(s.Name+"[")) {
+			return errorLine(err, p.lines)
+		}
+	}
+	return err
+}

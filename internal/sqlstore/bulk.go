@@ -1,0 +1,364 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/inventoryd/inventoryd/internal/inventory"
+)
+
+// Bulk import (docs/bulk-import.md): the whole stream is one transaction,
+// so an interrupted import leaves the store as it was. Owned copies, the
+// bulk of any large data set, take a fast path: multi-row prepared INSERTs,
+// with existence checks answered from in-memory sets (one entry per user,
+// group and asset, never per copy). On SQLite a large load also drops the
+// secondary indexes of user_assets and the ledger inside the transaction
+// and rebuilds them at the end (a sorted build beats millions of random
+// B-tree inserts), and relaxes synchronous and grows the page cache for the
+// duration of the load.
+
+const (
+	bulkRowsPerInsert = 64      // copies per multi-row INSERT
+	bulkDropIndexesAt = 100_000 // copies after which SQLite's indexes are rebuilt instead of maintained
+	bulkCacheKiB      = 192 << 10
+)
+
+var userAssetInsertCols = []string{"id", "asset_id", "asset_type", "collectible", "owner_type", "owner_id", "serial",
+	"instance_id", "hold_until", "expire_at", "created", "updated"}
+
+var ledgerInsertCols = []string{"at", "op", "item_type", "item_id", "user_asset_id", "serial", "instance_id", "to_type", "to_id"}
+
+// multiInsert returns an INSERT of n rows of cols, with an upsert tail.
+func multiInsert(table string, cols []string, n int, tail string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", table, strings.Join(cols, ", "))
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		b.WriteString(inList(i*len(cols)+1, len(cols)))
+		b.WriteByte(')')
+	}
+	b.WriteString(tail)
+	return b.String()
+}
+
+func upsertTail(cols []string) string {
+	sets := make([]string, 0, len(cols)-1)
+	for _, c := range cols[1:] {
+		sets = append(sets, c+" = excluded."+c)
+	}
+	return " ON CONFLICT (" + cols[0] + ") DO UPDATE SET " + strings.Join(sets, ", ")
+}
+
+type bulkAsset struct {
+	typ  int
+	kind inventory.LimitedKind
+	next int64 // the last serial given
+}
+
+// bulk is one ImportStream transaction.
+type bulk struct {
+	ctx      context.Context
+	tx       *sql.Tx
+	s        *Store
+	im       *importer
+	assets   map[int64]*bulkAsset
+	owners   map[inventory.Agent]bool
+	nextID   int64
+	haveNext bool
+	now      int64
+
+	uaStmt, ledgerStmt *sql.Stmt
+	uaArgs, ledgerArgs []any
+	pending            int
+
+	dropped bool     // the indexes are down
+	rebuild []string // CREATE INDEX statements to run at the end
+	st      inventory.BulkProgress
+}
+
+// ImportStream implements inventory.Store.
+func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixture, error), progress func(inventory.BulkProgress)) (inventory.BulkProgress, error) {
+	if progress == nil {
+		progress = func(inventory.BulkProgress) {}
+	}
+	if s.d.Name == "sqlite" {
+		restore, err := s.loadPragmas(ctx)
+		if err != nil {
+			return inventory.BulkProgress{}, s.wrap("bulk import", err)
+		}
+		defer restore()
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return inventory.BulkProgress{}, s.wrap("bulk import", err)
+	}
+	defer tx.Rollback()
+	b := &bulk{ctx: ctx, tx: tx, s: s, im: &importer{ctx: ctx, tx: tx, s: s}, assets: map[int64]*bulkAsset{},
+		owners: map[inventory.Agent]bool{}, now: ms(s.now())}
+	defer b.close()
+	if b.uaStmt, err = tx.PrepareContext(ctx, multiInsert("user_assets", userAssetInsertCols, bulkRowsPerInsert, upsertTail(userAssetInsertCols))); err != nil {
+		return b.st, s.wrap("bulk import", err)
+	}
+	if b.ledgerStmt, err = tx.PrepareContext(ctx, multiInsert("ownership_ledger", ledgerInsertCols, bulkRowsPerInsert, "")); err != nil {
+		return b.st, s.wrap("bulk import", err)
+	}
+	b.st.Phase = "load"
+	for {
+		f, err := next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return b.st, err
+		}
+		if err := b.apply(f); err != nil {
+			return b.st, s.wrap("bulk import", err)
+		}
+		progress(b.st)
+	}
+	if err := b.flush(); err != nil {
+		return b.st, s.wrap("bulk import", err)
+	}
+	if len(b.rebuild) > 0 {
+		b.st.Phase = "index"
+		progress(b.st)
+		for _, q := range b.rebuild {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				if s.isConflict(err) {
+					return b.st, invalid("userAssets", "a serial number repeats within an asset (%v)", err)
+				}
+				return b.st, s.wrap("bulk import: rebuild index", err)
+			}
+		}
+	}
+	b.st.Phase = "commit"
+	progress(b.st)
+	if err := tx.Commit(); err != nil {
+		return b.st, s.wrap("bulk import: commit", err)
+	}
+	b.st.Phase = "done"
+	return b.st, nil
+}
+
+// loadPragmas relaxes SQLite for a load on the writer connection and
+// returns the function that restores the settings it found. synchronous
+// OFF only gives up durability against power loss for this transaction's
+// commit: WAL still makes the commit atomic.
+func (s *Store) loadPragmas(ctx context.Context) (func(), error) {
+	var sync, cache int64
+	if err := s.w.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil {
+		return nil, err
+	}
+	if err := s.w.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cache); err != nil {
+		return nil, err
+	}
+	for _, q := range []string{"PRAGMA synchronous = OFF", fmt.Sprintf("PRAGMA cache_size = %d", -bulkCacheKiB)} {
+		if _, err := s.w.ExecContext(ctx, q); err != nil {
+			return nil, err
+		}
+	}
+	return func() {
+		ctx := context.WithoutCancel(ctx)
+		_, _ = s.w.ExecContext(ctx, fmt.Sprintf("PRAGMA synchronous = %d", sync))
+		_, _ = s.w.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", cache))
+		_, _ = s.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	}, nil
+}
+
+func (b *bulk) close() {
+	for _, st := range []*sql.Stmt{b.uaStmt, b.ledgerStmt} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+func (b *bulk) apply(f *inventory.Fixture) error {
+	if err := b.im.people(f); err != nil {
+		return err
+	}
+	for _, u := range f.Users {
+		b.owners[inventory.Agent{Type: inventory.AgentUser, ID: u.ID}] = true
+	}
+	for _, g := range f.Groups {
+		b.owners[inventory.Agent{Type: inventory.AgentGroup, ID: g.ID}] = true
+	}
+	if err := b.im.assets(f); err != nil {
+		return err
+	}
+	for _, a := range f.Assets {
+		delete(b.assets, a.ID) // re-read: the import may have changed it
+	}
+	for i := range f.UserAssets {
+		if err := b.userAsset(&f.UserAssets[i]); err != nil {
+			return err
+		}
+	}
+	n := len(f.Users) + len(f.Groups) + len(f.Friendships) + len(f.Follows) + len(f.Sessions) + len(f.Assets) +
+		len(f.UserAssets) + len(f.GamePasses) + len(f.Badges) + len(f.Bundles) + len(f.UserItems) + len(f.Places) +
+		len(f.UserPlaces) + len(f.Collections)
+	if err := b.im.items(f); err != nil {
+		return err
+	}
+	if err := b.im.places(f); err != nil {
+		return err
+	}
+	b.st.Records += int64(n)
+	return nil
+}
+
+// asset returns what the fast path needs of an asset, from the store once.
+func (b *bulk) asset(path string, id int64) (*bulkAsset, error) {
+	if a := b.assets[id]; a != nil {
+		return a, nil
+	}
+	if err := b.flush(); err != nil { // MAX(serial) must see every copy so far
+		return nil, err
+	}
+	a := &bulkAsset{}
+	var limited int
+	err := b.tx.QueryRowContext(b.ctx, `SELECT asset_type, limited, (SELECT COALESCE(MAX(serial), 0) FROM user_assets WHERE asset_id = $1)
+		FROM assets WHERE id = $1`, id).Scan(&a.typ, &limited, &a.next)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, invalid(path+".assetId", "unknown asset %d", id)
+	} else if err != nil {
+		return nil, err
+	}
+	a.kind = inventory.LimitedKind(limited)
+	b.assets[id] = a
+	return a, nil
+}
+
+func (b *bulk) owner(path string, a inventory.Agent) error {
+	if b.owners[a] {
+		return nil
+	}
+	if err := b.im.needAgent(path+".owner", a); err != nil {
+		return err
+	}
+	b.owners[a] = true
+	return nil
+}
+
+// userAsset queues one copy. Rules as in Import: serials only on numbered
+// assets, instance ids only on collectibles, both generated when absent.
+func (b *bulk) userAsset(ua *inventory.FixtureUserAsset) error {
+	ai, err := b.asset(ua.Path, ua.AssetID)
+	if err != nil {
+		return err
+	}
+	if err := b.owner(ua.Path, ua.Owner); err != nil {
+		return err
+	}
+	if ua.Serial != nil && !ai.kind.HasSerials() {
+		return invalid(ua.Path+".serialNumber", "asset %d is not limited-unique or a collectible, so its copies have no serial numbers", ua.AssetID)
+	}
+	if ua.InstanceID != "" && ai.kind != inventory.Collectible {
+		return invalid(ua.Path+".collectibleItemInstanceId", "asset %d is not a collectible", ua.AssetID)
+	}
+	if !b.haveNext {
+		if err := b.tx.QueryRowContext(b.ctx, "SELECT COALESCE(MAX(id), 0) FROM user_assets").Scan(&b.nextID); err != nil {
+			return err
+		}
+		b.haveNext = true
+	}
+	if ua.ID == 0 {
+		b.nextID++
+		ua.ID = b.nextID
+	} else if ua.ID > b.nextID {
+		b.nextID = ua.ID
+	}
+	if ai.kind.HasSerials() {
+		if ua.Serial == nil {
+			ai.next++
+			v := ai.next
+			ua.Serial = &v
+		} else if *ua.Serial > ai.next {
+			ai.next = *ua.Serial
+		}
+	}
+	if ua.InstanceID == "" && ai.kind == inventory.Collectible {
+		ua.InstanceID = uuid.NewString()
+	}
+	b.uaArgs = append(b.uaArgs, ua.ID, ua.AssetID, ai.typ, b2i(ai.kind != inventory.NotLimited), int(ua.Owner.Type), ua.Owner.ID,
+		ua.Serial, nullStr(ua.InstanceID), optMS(ua.HoldUntil), optMS(ua.ExpireAt), ms(ua.Created), ms(ua.Updated))
+	b.ledgerArgs = append(b.ledgerArgs, b.now, int(inventory.LedgerImport), 0, ua.AssetID, ua.ID, ua.Serial,
+		nullStr(ua.InstanceID), int(ua.Owner.Type), ua.Owner.ID)
+	b.pending++
+	b.st.UserAssets++
+	if b.pending == bulkRowsPerInsert {
+		return b.flush()
+	}
+	return nil
+}
+
+// flush writes the queued copies and their ledger rows.
+func (b *bulk) flush() error {
+	if b.pending == 0 {
+		return nil
+	}
+	if b.pending == bulkRowsPerInsert {
+		if _, err := b.uaStmt.ExecContext(b.ctx, b.uaArgs...); err != nil {
+			return b.rowError(err)
+		}
+		if _, err := b.ledgerStmt.ExecContext(b.ctx, b.ledgerArgs...); err != nil {
+			return err
+		}
+	} else {
+		if _, err := b.tx.ExecContext(b.ctx, multiInsert("user_assets", userAssetInsertCols, b.pending, upsertTail(userAssetInsertCols)), b.uaArgs...); err != nil {
+			return b.rowError(err)
+		}
+		if _, err := b.tx.ExecContext(b.ctx, multiInsert("ownership_ledger", ledgerInsertCols, b.pending, ""), b.ledgerArgs...); err != nil {
+			return err
+		}
+	}
+	b.uaArgs, b.ledgerArgs, b.pending = b.uaArgs[:0], b.ledgerArgs[:0], 0
+	if b.s.d.Name == "sqlite" && !b.dropped && b.st.UserAssets >= bulkDropIndexesAt {
+		return b.dropIndexes()
+	}
+	return nil
+}
+
+func (b *bulk) rowError(err error) error {
+	if b.s.isConflict(err) {
+		return invalid("userAssets", "a serial number or collectibleItemInstanceId is already used by another copy (%v)", err)
+	}
+	return err
+}
+
+// dropIndexes drops the secondary indexes of user_assets and the ledger
+// (SQLite, inside the load's transaction) and remembers how to rebuild them.
+func (b *bulk) dropIndexes() error {
+	rows, err := b.tx.QueryContext(b.ctx, `SELECT name, sql FROM sqlite_master
+		WHERE type = 'index' AND tbl_name IN ('user_assets', 'ownership_ledger') AND sql IS NOT NULL ORDER BY name`)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for rows.Next() {
+		var name, q string
+		if err := rows.Scan(&name, &q); err != nil {
+			rows.Close()
+			return err
+		}
+		names, b.rebuild = append(names, name), append(b.rebuild, q)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	for _, n := range names {
+		if _, err := b.tx.ExecContext(b.ctx, `DROP INDEX "`+n+`"`); err != nil {
+			return err
+		}
+	}
+	b.dropped = true
+	return nil
+}

@@ -1,0 +1,159 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+
+	"github.com/inventoryd/inventoryd/internal/inventory"
+)
+
+// Export implements inventory.Store: it streams every table, section by
+// section in fixture order, from one read transaction (one snapshot), so
+// the document re-imports to the state the store had when it began.
+func (s *Store) Export(ctx context.Context, sink inventory.RecordSink) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.d.Name == "postgres" {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.r.BeginTx(ctx, opts)
+	if err != nil {
+		return s.wrap("export", err)
+	}
+	defer tx.Rollback()
+	pkgs := map[int64][]int64{}
+	err = each(ctx, tx, "SELECT package_id, asset_id FROM package_assets ORDER BY package_id, position", func(sc scanner) error {
+		var p, a int64
+		err := sc.Scan(&p, &a)
+		pkgs[p] = append(pkgs[p], a)
+		return err
+	})
+	if err != nil {
+		return s.wrap("export", err)
+	}
+	for _, step := range s.exportSteps(pkgs) {
+		if err := each(ctx, tx, step.q, func(sc scanner) error {
+			rec, err := step.scan(sc)
+			if err != nil {
+				return err
+			}
+			return sink.Record(step.section, rec)
+		}); err != nil {
+			return s.wrap("export "+step.section, err)
+		}
+	}
+	return nil
+}
+
+// each runs q and calls fn for every row.
+func each(ctx context.Context, tx *sql.Tx, q string, fn func(scanner) error) error {
+	rows, err := tx.QueryContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+type exportStep struct {
+	section, q string
+	scan       func(scanner) (any, error)
+}
+
+func optAgent(t, id int64) inventory.Agent { return inventory.Agent{Type: inventory.AgentType(t), ID: id} }
+
+func (s *Store) exportSteps(pkgs map[int64][]int64) []exportStep {
+	return []exportStep{
+		{"users", "SELECT id, username, display_name, membership, privacy, banned, created FROM users ORDER BY id", func(sc scanner) (any, error) {
+			var u inventory.User
+			var created int64
+			err := sc.Scan(&u.ID, &u.Name, &u.DisplayName, &u.Membership, &u.Privacy, &u.Banned, &created)
+			u.Created = fromMS(created)
+			return inventory.UserRecordOf(u), err
+		}},
+		{"groups", "SELECT id, name FROM agent_groups ORDER BY id", func(sc scanner) (any, error) {
+			var g inventory.GroupRecord
+			return g, sc.Scan(&g.ID, &g.Name)
+		}},
+		// Friendships are stored both ways; one row of each pair is enough.
+		{"friendships", "SELECT user_id, friend_id FROM friendships WHERE user_id < friend_id ORDER BY user_id, friend_id", func(sc scanner) (any, error) {
+			var f inventory.FriendshipRecord
+			return f, sc.Scan(&f.UserID, &f.FriendID)
+		}},
+		{"follows", "SELECT follower_id, following_id FROM follows ORDER BY follower_id, following_id", func(sc scanner) (any, error) {
+			var f inventory.FollowRecord
+			return f, sc.Scan(&f.FollowerID, &f.FollowingID)
+		}},
+		{"sessions", "SELECT user_id, token_hash FROM sessions ORDER BY user_id, token_hash", func(sc scanner) (any, error) {
+			var r inventory.SessionRecord
+			var h []byte
+			err := sc.Scan(&r.UserID, &h)
+			r.CookieSHA256 = hex.EncodeToString(h)
+			return r, err
+		}},
+		// Packages after the assets they contain, so a stream re-imports.
+		{"assets", "SELECT " + assetCols + " FROM assets a ORDER BY CASE WHEN a.asset_type = 32 THEN 1 ELSE 0 END, a.id", func(sc scanner) (any, error) {
+			a, err := scanAsset(sc)
+			return inventory.AssetRecordOf(a, pkgs[a.ID]), err
+		}},
+		{"userAssets", "SELECT " + userAssetCols + " FROM user_assets ua ORDER BY ua.id", func(sc scanner) (any, error) {
+			var r userAssetRow
+			err := sc.Scan(r.dest()...)
+			return inventory.UserAssetRecordOf(r.userAsset()), err
+		}},
+		{"gamePasses", "SELECT id, name, place_id, price FROM game_passes ORDER BY id", func(sc scanner) (any, error) {
+			var g inventory.GamePassRecord
+			var place, price sql.NullInt64
+			err := sc.Scan(&g.ID, &g.Name, &place, &price)
+			g.PlaceID, g.Price = optInt(place), optInt(price)
+			return g, err
+		}},
+		{"badges", "SELECT id, name, place_id FROM badges ORDER BY id", func(sc scanner) (any, error) {
+			var b inventory.BadgeRecord
+			var place sql.NullInt64
+			err := sc.Scan(&b.ID, &b.Name, &place)
+			b.PlaceID = optInt(place)
+			return b, err
+		}},
+		{"bundles", "SELECT id, name, bundle_type FROM bundles ORDER BY id", func(sc scanner) (any, error) {
+			var b inventory.BundleRecord
+			return b, sc.Scan(&b.ID, &b.Name, &b.BundleType)
+		}},
+		{"userItems", "SELECT user_id, item_type, item_id, instance_id, created FROM user_items ORDER BY user_id, item_type, item_id", func(sc scanner) (any, error) {
+			var r inventory.UserItemRecord
+			var t int
+			var inst sql.NullInt64
+			var created int64
+			err := sc.Scan(&r.UserID, &t, &r.ItemID, &inst, &created)
+			r.ItemType, r.InstanceID, r.Created = inventory.ItemType(t).String(), optInt(inst), inventory.FormatTime(fromMS(created))
+			return r, err
+		}},
+		{"places", "SELECT place_id, universe_id, name, creator_type, creator_id, price FROM places ORDER BY place_id", func(sc scanner) (any, error) {
+			var p inventory.Place
+			var uni, price sql.NullInt64
+			var ct, cid int64
+			err := sc.Scan(&p.ID, &uni, &p.Name, &ct, &cid, &price)
+			p.UniverseID, p.Price, p.Creator = optInt(uni), optInt(price), optAgent(ct, cid)
+			return inventory.PlaceRecordOf(p), err
+		}},
+		{"userPlaces", "SELECT user_id, tab, place_id FROM user_places ORDER BY user_id, tab, place_id", func(sc scanner) (any, error) {
+			var r inventory.UserPlaceRecord
+			var tab int
+			err := sc.Scan(&r.UserID, &tab, &r.PlaceID)
+			r.PlacesTab = inventory.PlacesTab(tab).String()
+			return r, err
+		}},
+		{"collections", "SELECT user_id, item_type, item_id FROM collections ORDER BY user_id, created, item_type, item_id", func(sc scanner) (any, error) {
+			var r inventory.CollectionRecord
+			var t int
+			err := sc.Scan(&r.UserID, &t, &r.ItemID)
+			r.ItemType = inventory.ItemType(t).String()
+			return r, err
+		}},
+	}
+}

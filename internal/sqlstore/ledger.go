@@ -1,0 +1,81 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/inventoryd/inventoryd/internal/inventory"
+)
+
+// The ownership ledger (migration 0002): every ownership change appends
+// its rows in the transaction that makes the change.
+
+func agentCols(a *inventory.Agent) (any, any) {
+	if a == nil {
+		return nil, nil
+	}
+	return int(a.Type), a.ID
+}
+
+// appendLedger appends one ledger row.
+func (s *Store) appendLedger(ctx context.Context, tx *sql.Tx, e inventory.LedgerEntry) error {
+	ft, fid := agentCols(e.From)
+	tt, tid := agentCols(e.To)
+	var uaID any
+	if e.UserAssetID != 0 {
+		uaID = e.UserAssetID
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO ownership_ledger (at, op, item_type, item_id, user_asset_id, serial, instance_id,
+		from_type, from_id, to_type, to_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		ms(e.At), int(e.Op), int(e.ItemType), e.ItemID, uaID, e.Serial, nullStr(e.InstanceID), ft, fid, tt, tid)
+	return err
+}
+
+// ledgerCopies appends a row for every copy matching where (placeholders
+// from $3 on): a revoke (the current owner is the from side) or an import
+// (the current owner is the to side).
+func (s *Store) ledgerCopies(ctx context.Context, tx *sql.Tx, op inventory.LedgerOp, where string, args ...any) error {
+	side := "from_type, from_id"
+	if op != inventory.LedgerRevoke {
+		side = "to_type, to_id"
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO ownership_ledger (at, op, item_type, item_id, user_asset_id, serial, instance_id, `+side+`)
+		SELECT $1, $2, 0, asset_id, id, serial, instance_id, owner_type, owner_id FROM user_assets WHERE `+where,
+		append([]any{ms(s.now()), int(op)}, args...)...)
+	return err
+}
+
+// History implements inventory.Store.
+func (s *Store) History(ctx context.Context, userAssetID int64) ([]inventory.LedgerEntry, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, at, op, item_type, item_id, user_asset_id, serial, instance_id,
+		from_type, from_id, to_type, to_id FROM ownership_ledger WHERE user_asset_id = $1 ORDER BY id`, userAssetID)
+	if err != nil {
+		return nil, s.wrap("history", err)
+	}
+	defer rows.Close()
+	out := []inventory.LedgerEntry{}
+	for rows.Next() {
+		var e inventory.LedgerEntry
+		var at int64
+		var ua, serial, ft, fid, tt, tid sql.NullInt64
+		var inst sql.NullString
+		if err := rows.Scan(&e.ID, &at, &e.Op, &e.ItemType, &e.ItemID, &ua, &serial, &inst, &ft, &fid, &tt, &tid); err != nil {
+			return nil, s.wrap("history", err)
+		}
+		e.At, e.UserAssetID, e.Serial, e.InstanceID = fromMS(at), ua.Int64, optInt(serial), inst.String
+		if ft.Valid {
+			e.From = &inventory.Agent{Type: inventory.AgentType(ft.Int64), ID: fid.Int64}
+		}
+		if tt.Valid {
+			e.To = &inventory.Agent{Type: inventory.AgentType(tt.Int64), ID: tid.Int64}
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap("history", err)
+	}
+	if len(out) == 0 {
+		return nil, inventory.Errorf(inventory.KindNotFound, "no history for user asset %d", userAssetID)
+	}
+	return out, nil
+}
