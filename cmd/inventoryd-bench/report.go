@@ -200,7 +200,9 @@ func (r *Report) svg() string {
 		}
 	}
 	maxLat = math.Ceil(maxLat*1.1*2) / 2
-	lx := func(p int) float64 { return float64(px0) + math.Log10(float64(p))/math.Log10(float64(maxPage))*float64(pw) }
+	lx := func(p int) float64 {
+		return float64(px0) + math.Log10(float64(p))/math.Log10(float64(maxPage))*float64(pw)
+	}
 	ly := func(v float64) float64 { return float64(py0+ph) - v/maxLat*float64(ph) }
 	fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="none" stroke="#444"/>`+"\n", px0, py0, pw, ph)
 	for p := 1; p <= maxPage; p *= 10 {

@@ -43,19 +43,19 @@ func scanAsset(sc scanner) (inventory.Asset, error) {
 
 // Asset implements inventory.Store.
 func (s *Store) Asset(ctx context.Context, id int64) (inventory.Asset, error) {
-	a, err := scanAsset(s.r.QueryRowContext(ctx, "SELECT "+assetCols+" FROM assets a WHERE a.id = $1", id))
+	a, err := scanAsset(s.queryRow(ctx, "SELECT "+assetCols+" FROM assets a WHERE a.id = $1", id))
 	return a, s.wrap("asset", err)
 }
 
 // AssetByCollectibleItemID implements inventory.Store.
 func (s *Store) AssetByCollectibleItemID(ctx context.Context, itemID string) (inventory.Asset, error) {
-	a, err := scanAsset(s.r.QueryRowContext(ctx, "SELECT "+assetCols+" FROM assets a WHERE a.collectible_item_id = $1", itemID))
+	a, err := scanAsset(s.queryRow(ctx, "SELECT "+assetCols+" FROM assets a WHERE a.collectible_item_id = $1", itemID))
 	return a, s.wrap("collectible item", err)
 }
 
 // PackageAssets implements inventory.Store.
 func (s *Store) PackageAssets(ctx context.Context, packageID int64) ([]int64, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT asset_id FROM package_assets WHERE package_id = $1 ORDER BY position", packageID)
+	rows, err := s.query(ctx, "SELECT asset_id FROM package_assets WHERE package_id = $1 ORDER BY position", packageID)
 	if err != nil {
 		return nil, s.wrap("package assets", err)
 	}
@@ -145,7 +145,7 @@ func (s *Store) ListUserAssets(ctx context.Context, q inventory.UserAssetQuery) 
 	args = append(args, q.Page.Limit)
 	query := fmt.Sprintf("SELECT %s, %s FROM user_assets ua JOIN assets a ON a.id = ua.asset_id WHERE %s ORDER BY %s LIMIT $%d",
 		userAssetCols, assetCols, where.String(), order, len(args))
-	rows, err := s.r.QueryContext(ctx, query, args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, s.wrap("list user assets", err)
 	}

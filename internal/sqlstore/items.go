@@ -24,7 +24,7 @@ func (s *Store) ListAssetOwners(ctx context.Context, assetID int64, p inventory.
 		LEFT JOIN users u ON ua.owner_type = 1 AND u.id = ua.owner_id
 		LEFT JOIN agent_groups g ON ua.owner_type = 2 AND g.id = ua.owner_id
 		WHERE ua.asset_id = $1%s ORDER BY ua.id %s LIMIT $%d`, userAssetCols, cond, dir, len(args))
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, s.wrap("list owners", err)
 	}
@@ -53,7 +53,7 @@ func (s *Store) ListAssetOwners(ctx context.Context, assetID int64, p inventory.
 
 // OwnedCopies implements inventory.Store.
 func (s *Store) OwnedCopies(ctx context.Context, userID, assetID int64, limit int) ([]inventory.UserAsset, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+userAssetCols+` FROM user_assets ua
+	rows, err := s.query(ctx, "SELECT "+userAssetCols+` FROM user_assets ua
 		WHERE ua.owner_type = 1 AND ua.owner_id = $1 AND ua.asset_id = $2 ORDER BY ua.id LIMIT $3`, userID, assetID, limit)
 	if err != nil {
 		return nil, s.wrap("owned copies", err)
@@ -95,7 +95,7 @@ func (s *Store) DeleteOwnedCopies(ctx context.Context, userID, assetID int64) (i
 func (s *Store) GamePass(ctx context.Context, id int64) (inventory.GamePass, error) {
 	var g inventory.GamePass
 	var place, price sql.NullInt64
-	err := s.r.QueryRowContext(ctx, "SELECT id, name, place_id, price FROM game_passes WHERE id = $1", id).Scan(&g.ID, &g.Name, &place, &price)
+	err := s.queryRow(ctx, "SELECT id, name, place_id, price FROM game_passes WHERE id = $1", id).Scan(&g.ID, &g.Name, &place, &price)
 	g.PlaceID, g.Price = optInt(place), optInt(price)
 	return g, s.wrap("game pass", err)
 }
@@ -104,7 +104,7 @@ func (s *Store) GamePass(ctx context.Context, id int64) (inventory.GamePass, err
 func (s *Store) Badge(ctx context.Context, id int64) (inventory.Badge, error) {
 	var b inventory.Badge
 	var place sql.NullInt64
-	err := s.r.QueryRowContext(ctx, "SELECT id, name, place_id FROM badges WHERE id = $1", id).Scan(&b.ID, &b.Name, &place)
+	err := s.queryRow(ctx, "SELECT id, name, place_id FROM badges WHERE id = $1", id).Scan(&b.ID, &b.Name, &place)
 	b.PlaceID = optInt(place)
 	return b, s.wrap("badge", err)
 }
@@ -112,7 +112,7 @@ func (s *Store) Badge(ctx context.Context, id int64) (inventory.Badge, error) {
 // Bundle implements inventory.Store.
 func (s *Store) Bundle(ctx context.Context, id int64) (inventory.Bundle, error) {
 	var b inventory.Bundle
-	err := s.r.QueryRowContext(ctx, "SELECT id, name, bundle_type FROM bundles WHERE id = $1", id).Scan(&b.ID, &b.Name, &b.Type)
+	err := s.queryRow(ctx, "SELECT id, name, bundle_type FROM bundles WHERE id = $1", id).Scan(&b.ID, &b.Name, &b.Type)
 	return b, s.wrap("bundle", err)
 }
 
@@ -121,7 +121,7 @@ func (s *Store) UserItem(ctx context.Context, userID int64, t inventory.ItemType
 	it := inventory.UserItem{UserID: userID, Type: t, ItemID: itemID}
 	var inst sql.NullInt64
 	var created int64
-	err := s.r.QueryRowContext(ctx, "SELECT instance_id, created FROM user_items WHERE user_id = $1 AND item_type = $2 AND item_id = $3",
+	err := s.queryRow(ctx, "SELECT instance_id, created FROM user_items WHERE user_id = $1 AND item_type = $2 AND item_id = $3",
 		userID, int(t), itemID).Scan(&inst, &created)
 	it.InstanceID, it.Created = optInt(inst), fromMS(created)
 	return it, s.wrap("user item", err)
@@ -135,10 +135,10 @@ func (s *Store) UserPlaces(ctx context.Context, userID int64, tab inventory.Plac
 	var rows *sql.Rows
 	var err error
 	if tab == inventory.TabCreated {
-		rows, err = s.r.QueryContext(ctx, "SELECT "+cols+` FROM places p WHERE p.creator_type = 1 AND p.creator_id = $1
+		rows, err = s.query(ctx, "SELECT "+cols+` FROM places p WHERE p.creator_type = 1 AND p.creator_id = $1
 			ORDER BY p.place_id LIMIT $2 OFFSET $3`, userID, limit, offset)
 	} else {
-		rows, err = s.r.QueryContext(ctx, "SELECT "+cols+` FROM user_places up JOIN places p ON p.place_id = up.place_id
+		rows, err = s.query(ctx, "SELECT "+cols+` FROM user_places up JOIN places p ON p.place_id = up.place_id
 			WHERE up.user_id = $1 AND up.tab = $2 ORDER BY up.place_id LIMIT $3 OFFSET $4`, userID, int(tab), limit, offset)
 	}
 	if err != nil {
@@ -197,7 +197,7 @@ func (s *Store) RemoveCollectionItem(ctx context.Context, userID int64, it inven
 
 // CollectionItems implements inventory.Store.
 func (s *Store) CollectionItems(ctx context.Context, userID int64) ([]inventory.CollectionItem, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT item_type, item_id FROM collections WHERE user_id = $1 ORDER BY created, item_type, item_id", userID)
+	rows, err := s.query(ctx, "SELECT item_type, item_id FROM collections WHERE user_id = $1 ORDER BY created, item_type, item_id", userID)
 	if err != nil {
 		return nil, s.wrap("collection", err)
 	}

@@ -31,9 +31,10 @@ type Dialect struct {
 
 // Store is the shared inventory.Store implementation.
 type Store struct {
-	r, w *sql.DB
-	d    Dialect
-	now  func() time.Time
+	r, w  *sql.DB
+	d     Dialect
+	now   func() time.Time
+	stmts stmtCache // prepared reads (stmtcache.go)
 }
 
 // New returns a Store that reads through r and writes through w (they may
@@ -145,6 +146,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close implements inventory.Store.
 func (s *Store) Close() error {
+	s.stmts.close()
 	err := s.r.Close()
 	if s.w != s.r {
 		err = errors.Join(err, s.w.Close())
@@ -179,7 +181,7 @@ func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
 func (s *Store) User(ctx context.Context, id int64) (inventory.User, error) {
 	var u inventory.User
 	var created int64
-	err := s.r.QueryRowContext(ctx, `SELECT id, username, display_name, membership, privacy, banned, created
+	err := s.queryRow(ctx, `SELECT id, username, display_name, membership, privacy, banned, created
 		FROM users WHERE id = $1`, id).Scan(&u.ID, &u.Name, &u.DisplayName, &u.Membership, &u.Privacy, &u.Banned, &created)
 	u.Created = fromMS(created)
 	return u, s.wrap("user", err)
@@ -188,7 +190,7 @@ func (s *Store) User(ctx context.Context, id int64) (inventory.User, error) {
 // Group implements inventory.Store.
 func (s *Store) Group(ctx context.Context, id int64) (inventory.Group, error) {
 	var g inventory.Group
-	err := s.r.QueryRowContext(ctx, "SELECT id, name FROM agent_groups WHERE id = $1", id).Scan(&g.ID, &g.Name)
+	err := s.queryRow(ctx, "SELECT id, name FROM agent_groups WHERE id = $1", id).Scan(&g.ID, &g.Name)
 	return g, s.wrap("group", err)
 }
 
@@ -224,7 +226,7 @@ func (s *Store) Relations(ctx context.Context, viewer int64, owners []int64) (ma
 		{"SELECT following_id FROM follows WHERE follower_id = $1 AND following_id IN (" + list + ")", func(r *inventory.Relation) { r.ViewerFollows = true }},
 	}
 	for _, q := range queries {
-		rows, err := s.r.QueryContext(ctx, q.q, args...)
+		rows, err := s.query(ctx, q.q, args...)
 		if err != nil {
 			return nil, s.wrap("relations", err)
 		}
@@ -248,7 +250,7 @@ func (s *Store) Relations(ctx context.Context, viewer int64, owners []int64) (ma
 // SessionUser implements inventory.Store.
 func (s *Store) SessionUser(ctx context.Context, tokenHash []byte) (int64, error) {
 	var id int64
-	err := s.r.QueryRowContext(ctx, "SELECT user_id FROM sessions WHERE token_hash = $1", tokenHash).Scan(&id)
+	err := s.queryRow(ctx, "SELECT user_id FROM sessions WHERE token_hash = $1", tokenHash).Scan(&id)
 	return id, s.wrap("session", err)
 }
 
