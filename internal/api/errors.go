@@ -78,6 +78,20 @@ func writeError(w http.ResponseWriter, r *http.Request, err error, log *slog.Log
 
 // writeJSON writes v with Roblox's headers.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	if pa, ok := v.(pageAppender); ok { // hot pages: wirejson.go
+		bp := bufPool.Get().(*[]byte)
+		b, ok := pa.appendJSON((*bp)[:0])
+		if ok {
+			writeRaw(w, status, b)
+		}
+		if cap(b) <= 1<<20 {
+			*bp = b[:0]
+			bufPool.Put(bp)
+		}
+		if ok {
+			return
+		}
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError

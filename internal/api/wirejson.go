@@ -1,0 +1,263 @@
+package api
+
+import (
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// Hand-written JSON appenders for the hot wire types: a listing page spent
+// more CPU in encoding/json's reflection than in its SQL (docs/performance.md).
+// Each appender writes exactly the bytes json.Marshal writes for the same
+// value (field order, null for nil pointers, HTML-safe string escaping);
+// wirejson_test.go checks that on edge cases.
+
+// jsonAppender is a value that appends its own JSON encoding.
+type jsonAppender interface {
+	appendJSON(b []byte) []byte
+}
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as encoding/json does with HTML escaping on:
+// <, > and & as \u003c..., invalid UTF-8 as \ufffd, U+2028 and U+2029
+// escaped.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+func appendOptString(b []byte, s *string) []byte {
+	if s == nil {
+		return append(b, "null"...)
+	}
+	return appendString(b, *s)
+}
+
+func appendOptInt(b []byte, v *int64) []byte {
+	if v == nil {
+		return append(b, "null"...)
+	}
+	return strconv.AppendInt(b, *v, 10)
+}
+
+func appendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, "true"...)
+	}
+	return append(b, "false"...)
+}
+
+func appendTime(b []byte, t robloxTime) []byte {
+	b = append(b, '"')
+	b = time.Time(t).UTC().AppendFormat(b, timeLayout)
+	return append(b, '"')
+}
+
+func appendOptTime(b []byte, t *robloxTime) []byte {
+	if t == nil {
+		return append(b, "null"...)
+	}
+	return appendTime(b, *t)
+}
+
+func (v *relatedEntity) appendJSON(b []byte) []byte {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, v.ID, 10)
+	b = append(b, `,"type":`...)
+	b = appendString(b, v.Type)
+	b = append(b, `,"name":`...)
+	b = appendString(b, v.Name)
+	return append(b, '}')
+}
+
+func (v *assetOwner) appendJSON(b []byte) []byte {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, v.ID, 10)
+	b = append(b, `,"collectibleItemInstanceId":`...)
+	b = appendOptString(b, v.CollectibleItemInstanceID)
+	b = append(b, `,"serialNumber":`...)
+	b = appendOptInt(b, v.SerialNumber)
+	b = append(b, `,"owner":`...)
+	if v.Owner == nil {
+		b = append(b, "null"...)
+	} else {
+		b = v.Owner.appendJSON(b)
+	}
+	b = append(b, `,"created":`...)
+	b = appendTime(b, v.Created)
+	b = append(b, `,"updated":`...)
+	b = appendTime(b, v.Updated)
+	return append(b, '}')
+}
+
+func (v *userAssetItemV2) appendJSON(b []byte) []byte {
+	b = append(b, `{"assetId":`...)
+	b = strconv.AppendInt(b, v.AssetID, 10)
+	b = append(b, `,"name":`...)
+	b = appendString(b, v.Name)
+	b = append(b, `,"assetType":`...)
+	b = appendString(b, v.AssetType)
+	b = append(b, `,"created":`...)
+	b = appendTime(b, v.Created)
+	return append(b, '}')
+}
+
+func (v *inventoryItem) appendJSON(b []byte) []byte {
+	b = append(b, `{"userAssetId":`...)
+	b = strconv.AppendInt(b, v.UserAssetID, 10)
+	b = append(b, `,"assetId":`...)
+	b = strconv.AppendInt(b, v.AssetID, 10)
+	b = append(b, `,"assetName":`...)
+	b = appendString(b, v.AssetName)
+	b = append(b, `,"collectibleItemId":`...)
+	b = appendOptString(b, v.CollectibleItemID)
+	b = append(b, `,"collectibleItemInstanceId":`...)
+	b = appendOptString(b, v.CollectibleItemInstanceID)
+	b = append(b, `,"serialNumber":`...)
+	b = appendOptInt(b, v.SerialNumber)
+	b = append(b, `,"owner":{"userId":`...)
+	b = strconv.AppendInt(b, v.Owner.UserID, 10)
+	b = append(b, `,"username":`...)
+	b = appendString(b, v.Owner.Username)
+	b = append(b, `,"buildersClubMembershipType":`...)
+	b = strconv.AppendInt(b, int64(v.Owner.Membership), 10)
+	b = append(b, `},"created":`...)
+	b = appendTime(b, v.Created)
+	b = append(b, `,"updated":`...)
+	b = appendTime(b, v.Updated)
+	b = append(b, `,"expireAt":`...)
+	b = appendOptTime(b, v.ExpireAt)
+	return append(b, '}')
+}
+
+func (v *collectibleUserAsset) appendJSON(b []byte) []byte {
+	b = append(b, `{"userAssetId":`...)
+	b = strconv.AppendInt(b, v.UserAssetID, 10)
+	b = append(b, `,"serialNumber":`...)
+	b = appendOptInt(b, v.SerialNumber)
+	b = append(b, `,"assetId":`...)
+	b = strconv.AppendInt(b, v.AssetID, 10)
+	b = append(b, `,"name":`...)
+	b = appendString(b, v.Name)
+	b = append(b, `,"recentAveragePrice":`...)
+	b = appendOptInt(b, v.RecentAveragePrice)
+	b = append(b, `,"originalPrice":`...)
+	b = appendOptInt(b, v.OriginalPrice)
+	b = append(b, `,"assetStock":`...)
+	b = appendOptInt(b, v.AssetStock)
+	b = append(b, `,"buildersClubMembershipType":`...)
+	b = strconv.AppendInt(b, int64(v.Membership), 10)
+	b = append(b, `,"isOnHold":`...)
+	b = appendBool(b, v.IsOnHold)
+	return append(b, '}')
+}
+
+func (v *collectibleItemOwner) appendJSON(b []byte) []byte {
+	b = append(b, `{"collectibleItemInstanceId":`...)
+	b = appendOptString(b, v.CollectibleItemInstanceID)
+	b = append(b, `,"serialNumber":`...)
+	b = appendOptInt(b, v.SerialNumber)
+	b = append(b, `,"owner":`...)
+	if v.Owner == nil {
+		b = append(b, "null"...)
+	} else {
+		b = v.Owner.appendJSON(b)
+	}
+	return append(b, '}')
+}
+
+func (v *itemModel) appendJSON(b []byte) []byte {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, v.ID, 10)
+	b = append(b, `,"name":`...)
+	b = appendString(b, v.Name)
+	b = append(b, `,"type":`...)
+	b = appendString(b, v.Type)
+	b = append(b, `,"instanceId":`...)
+	b = appendOptInt(b, v.InstanceID)
+	return append(b, '}')
+}
+
+// appendJSON encodes the page with the rows' appenders; ok is false when T
+// has none (the caller falls back to encoding/json). A nil Data encodes as
+// null, as json.Marshal does.
+func (p pageBody[T]) appendJSON(b []byte) ([]byte, bool) {
+	if len(p.Data) > 0 {
+		if _, ok := any(&p.Data[0]).(jsonAppender); !ok {
+			return b, false
+		}
+	}
+	b = append(b, `{"previousPageCursor":`...)
+	b = appendOptString(b, p.PreviousPageCursor)
+	b = append(b, `,"nextPageCursor":`...)
+	b = appendOptString(b, p.NextPageCursor)
+	b = append(b, `,"data":`...)
+	if p.Data == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range p.Data {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = any(&p.Data[i]).(jsonAppender).appendJSON(b)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}'), true
+}
+
+// pageAppender is implemented by every pageBody[T].
+type pageAppender interface {
+	appendJSON(b []byte) ([]byte, bool)
+}
