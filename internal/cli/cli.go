@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
+	"github.com/inventoryd/inventoryd/internal/postgres"
 	"github.com/inventoryd/inventoryd/internal/sqlite"
 )
 
@@ -85,8 +86,10 @@ func OpenStore(ctx context.Context, dsn string) (inventory.Store, error) {
 	return sqlite.Open(ctx, dsn)
 }
 
-// openPostgres is set by the PostgreSQL adapter's registration.
-var openPostgres func(ctx context.Context, url string) (inventory.Store, error)
+// openPostgres opens the PostgreSQL store (internal/postgres).
+var openPostgres = func(ctx context.Context, url string) (inventory.Store, error) {
+	return postgres.Open(ctx, url)
+}
 
 // importFile parses and imports one fixture document.
 func importFile(ctx context.Context, st inventory.Store, name string, r io.Reader) error {

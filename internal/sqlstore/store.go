@@ -22,6 +22,10 @@ type Dialect struct {
 	// Retryable reports whether a write transaction should be retried
 	// (PostgreSQL serialization failures, SQLSTATE 40001 and 40P01).
 	Retryable func(error) bool
+	// TxIsolation is the isolation level of write transactions
+	// (PostgreSQL: serializable, so that check-then-write transactions
+	// behave as on SQLite, whose writers are serialized by its lock).
+	TxIsolation sql.IsolationLevel
 	// ForUpdate is appended to the SELECTs that read a row a write
 	// transaction is about to change on its strength (the asset a grant
 	// numbers, the copy a transfer moves): " FOR UPDATE" on PostgreSQL,
@@ -82,7 +86,7 @@ func (s *Store) tx(ctx context.Context, op string, fn func(tx *sql.Tx) error) er
 	var err error
 	for attempt := 0; attempt < 8; attempt++ {
 		var tx *sql.Tx
-		tx, err = s.w.BeginTx(ctx, nil)
+		tx, err = s.w.BeginTx(ctx, &sql.TxOptions{Isolation: s.d.TxIsolation})
 		if err != nil {
 			return s.wrap(op, err)
 		}
