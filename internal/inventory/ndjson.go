@@ -3,11 +3,15 @@ package inventory
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // NDJSONReader reads the streaming form of the fixture document
@@ -22,7 +26,9 @@ type NDJSONReader struct {
 	bytes     int64
 	batchSize int
 	// per batch, reused
-	parts map[string]*section
+	parts      map[string]*section
+	userAssets []FixtureUserAsset
+	dec        bytes.Reader
 }
 
 type section struct {
@@ -103,6 +109,15 @@ func (r *NDJSONReader) Next() (*Fixture, error) {
 		if !ok {
 			return nil, &Error{Kind: KindInvalid, Message: fmt.Sprintf("line %d: unknown kind %q", r.line, kind)}
 		}
+		if name == "userAssets" {
+			// The bulk of any large stream: decoded here directly, with
+			// the document's rules (userAssetLine), not via ParseFixture.
+			if err := r.userAsset(elem); err != nil {
+				return nil, err
+			}
+			n++
+			continue
+		}
 		p := r.parts[name]
 		if p.buf.Len() > 0 {
 			p.buf.WriteByte(',')
@@ -117,6 +132,8 @@ func (r *NDJSONReader) Next() (*Fixture, error) {
 	if n == 0 {
 		return nil, io.EOF
 	}
+	ua := r.userAssets
+	r.userAssets = nil
 	var doc bytes.Buffer
 	doc.WriteByte('{')
 	for _, s := range Sections {
@@ -138,10 +155,8 @@ func (r *NDJSONReader) Next() (*Fixture, error) {
 		return nil, r.atLine(err)
 	}
 	f.Hash = "" // streams are not recorded as imported documents
+	f.UserAssets = ua
 	lineOf := func(sec string, i int) string { return "line " + strconv.FormatInt(r.parts[sec].lines[i], 10) }
-	for i := range f.UserAssets {
-		f.UserAssets[i].Path = lineOf("userAssets", i)
-	}
 	for i := range f.UserPlaces {
 		f.UserPlaces[i].Path = lineOf("userPlaces", i)
 	}
@@ -163,4 +178,76 @@ func (r *NDJSONReader) atLine(err error) error {
 		}
 	}
 	return err
+}
+
+// userAsset decodes one userAsset line with the rules ParseFixture applies
+// to a "userAssets" element (fixture.go), which this mirrors for speed.
+func (r *NDJSONReader) userAsset(elem []byte) error {
+	var d docUserAsset
+	r.dec.Reset(elem)
+	dec := json.NewDecoder(&r.dec)
+	dec.DisallowUnknownFields()
+	path := "line " + strconv.FormatInt(r.line, 10)
+	if err := dec.Decode(&d); err != nil {
+		return &Error{Kind: KindInvalid, Message: path + ": " + strings.TrimPrefix(err.Error(), "json: ")}
+	}
+	p := &fixtureParser{now: r.now}
+	ua := UserAsset{ID: d.UserAssetID, AssetID: p.id(path+": assetId", d.AssetID), Owner: p.agent(path+": owner", d.Owner, false),
+		Serial: d.Serial, HoldUntil: p.optTime(path+": holdUntil", d.HoldUntil), ExpireAt: p.optTime(path+": expireAt", d.ExpireAt),
+		Created: p.time(path+": created", d.Created, r.now)}
+	ua.Updated = p.time(path+": updated", d.Updated, ua.Created)
+	if d.UserAssetID != 0 {
+		p.id(path+": userAssetId", d.UserAssetID)
+	}
+	if d.Serial != nil && (*d.Serial <= 0 || *d.Serial > MaxID) {
+		p.fail(path+": serialNumber", "must be a positive integer")
+	}
+	if d.InstanceID != "" {
+		id, err := uuid.Parse(d.InstanceID)
+		if err != nil {
+			p.fail(path+": collectibleItemInstanceId", "%q is not a UUID", d.InstanceID)
+		}
+		ua.InstanceID = id.String()
+	}
+	if p.err != nil {
+		return p.err
+	}
+	r.userAssets = append(r.userAssets, FixtureUserAsset{UserAsset: ua, Path: path})
+	return nil
+}
+
+// Prefetch runs next in its own goroutine, up to depth batches ahead, so
+// that parsing and loading use two cores. The goroutine ends at the first
+// error (io.EOF included) or when ctx is done.
+func Prefetch(ctx context.Context, next func() (*Fixture, error), depth int) func() (*Fixture, error) {
+	type item struct {
+		f   *Fixture
+		err error
+	}
+	ch := make(chan item, depth)
+	go func() {
+		defer close(ch)
+		for {
+			f, err := next()
+			select {
+			case ch <- item{f, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return func() (*Fixture, error) {
+		select {
+		case it, ok := <-ch:
+			if !ok {
+				return nil, io.EOF
+			}
+			return it.f, it.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 }

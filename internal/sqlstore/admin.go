@@ -24,7 +24,9 @@ func conflict(format string, args ...any) error {
 }
 
 // isConflict reports whether err is a uniqueness violation.
-func (s *Store) isConflict(err error) bool { return err != nil && s.d.Kind(err) == inventory.KindConflict }
+func (s *Store) isConflict(err error) bool {
+	return err != nil && s.d.Kind(err) == inventory.KindConflict
+}
 
 // mustExist fails with KindNotFound when the row is absent.
 func (s *Store) mustExist(ctx context.Context, tx *sql.Tx, what, table, col string, id int64) error {

@@ -23,10 +23,13 @@ import (
 // duration of the load.
 
 const (
-	bulkRowsPerInsert = 64      // copies per multi-row INSERT
-	bulkDropIndexesAt = 100_000 // copies after which SQLite's indexes are rebuilt instead of maintained
+	bulkRowsPerInsert = 64 // copies per multi-row INSERT
 	bulkCacheKiB      = 192 << 10
 )
+
+// bulkDropIndexesAt is the number of copies after which SQLite's indexes
+// are rebuilt at the end instead of maintained row by row (tests lower it).
+var bulkDropIndexesAt int64 = 100_000
 
 var userAssetInsertCols = []string{"id", "asset_id", "asset_type", "collectible", "owner_type", "owner_id", "serial",
 	"instance_id", "hold_until", "expire_at", "created", "updated"}
@@ -34,12 +37,20 @@ var userAssetInsertCols = []string{"id", "asset_id", "asset_type", "collectible"
 var ledgerInsertCols = []string{"at", "op", "item_type", "item_id", "user_asset_id", "serial", "instance_id", "to_type", "to_id"}
 
 // multiInsert returns an INSERT of n rows of cols, with an upsert tail.
-func multiInsert(table string, cols []string, n int, tail string) string {
+// On SQLite the placeholders are anonymous "?": the driver looks up every
+// parameter's name, a linear search per "$n" parameter, which made
+// binding a many-row statement quadratic.
+func (s *Store) multiInsert(table string, cols []string, n int, tail string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", table, strings.Join(cols, ", "))
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteByte(',')
+		}
+		if s.d.Name == "sqlite" {
+			b.WriteString(row)
+			continue
 		}
 		b.WriteByte('(')
 		b.WriteString(inList(i*len(cols)+1, len(cols)))
@@ -101,13 +112,13 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 		return inventory.BulkProgress{}, s.wrap("bulk import", err)
 	}
 	defer tx.Rollback()
-	b := &bulk{ctx: ctx, tx: tx, s: s, im: &importer{ctx: ctx, tx: tx, s: s}, assets: map[int64]*bulkAsset{},
+	b := &bulk{ctx: ctx, tx: tx, s: s, im: &importer{ctx: ctx, tx: tx, s: s, stmts: map[string]*sql.Stmt{}}, assets: map[int64]*bulkAsset{},
 		owners: map[inventory.Agent]bool{}, now: ms(s.now())}
 	defer b.close()
-	if b.uaStmt, err = tx.PrepareContext(ctx, multiInsert("user_assets", userAssetInsertCols, bulkRowsPerInsert, upsertTail(userAssetInsertCols))); err != nil {
+	if b.uaStmt, err = tx.PrepareContext(ctx, s.multiInsert("user_assets", userAssetInsertCols, bulkRowsPerInsert, upsertTail(userAssetInsertCols))); err != nil {
 		return b.st, s.wrap("bulk import", err)
 	}
-	if b.ledgerStmt, err = tx.PrepareContext(ctx, multiInsert("ownership_ledger", ledgerInsertCols, bulkRowsPerInsert, "")); err != nil {
+	if b.ledgerStmt, err = tx.PrepareContext(ctx, s.multiInsert("ownership_ledger", ledgerInsertCols, bulkRowsPerInsert, "")); err != nil {
 		return b.st, s.wrap("bulk import", err)
 	}
 	b.st.Phase = "load"
@@ -174,6 +185,9 @@ func (s *Store) loadPragmas(ctx context.Context) (func(), error) {
 }
 
 func (b *bulk) close() {
+	for _, st := range b.im.stmts {
+		st.Close()
+	}
 	for _, st := range []*sql.Stmt{b.uaStmt, b.ledgerStmt} {
 		if st != nil {
 			st.Close()
@@ -195,7 +209,9 @@ func (b *bulk) apply(f *inventory.Fixture) error {
 		return err
 	}
 	for _, a := range f.Assets {
-		delete(b.assets, a.ID) // re-read: the import may have changed it
+		if ai := b.assets[a.ID]; ai != nil { // the import may have changed it
+			ai.typ, ai.kind = int(a.Type), a.Limited
+		}
 	}
 	for i := range f.UserAssets {
 		if err := b.userAsset(&f.UserAssets[i]); err != nil {
@@ -220,13 +236,18 @@ func (b *bulk) asset(path string, id int64) (*bulkAsset, error) {
 	if a := b.assets[id]; a != nil {
 		return a, nil
 	}
-	if err := b.flush(); err != nil { // MAX(serial) must see every copy so far
-		return nil, err
+	// The last serial in the store: with the indexes down, every asset
+	// that existed was preloaded (dropIndexes), so a new one has none.
+	maxSerial := "0"
+	if !b.dropped {
+		if err := b.flush(); err != nil { // MAX(serial) must see every copy so far
+			return nil, err
+		}
+		maxSerial = "(SELECT COALESCE(MAX(serial), 0) FROM user_assets WHERE asset_id = $1)"
 	}
 	a := &bulkAsset{}
 	var limited int
-	err := b.tx.QueryRowContext(b.ctx, `SELECT asset_type, limited, (SELECT COALESCE(MAX(serial), 0) FROM user_assets WHERE asset_id = $1)
-		FROM assets WHERE id = $1`, id).Scan(&a.typ, &limited, &a.next)
+	err := b.tx.QueryRowContext(b.ctx, `SELECT asset_type, limited, `+maxSerial+` FROM assets WHERE id = $1`, id).Scan(&a.typ, &limited, &a.next)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, invalid(path+".assetId", "unknown asset %d", id)
 	} else if err != nil {
@@ -313,10 +334,10 @@ func (b *bulk) flush() error {
 			return err
 		}
 	} else {
-		if _, err := b.tx.ExecContext(b.ctx, multiInsert("user_assets", userAssetInsertCols, b.pending, upsertTail(userAssetInsertCols)), b.uaArgs...); err != nil {
+		if _, err := b.tx.ExecContext(b.ctx, b.s.multiInsert("user_assets", userAssetInsertCols, b.pending, upsertTail(userAssetInsertCols)), b.uaArgs...); err != nil {
 			return b.rowError(err)
 		}
-		if _, err := b.tx.ExecContext(b.ctx, multiInsert("ownership_ledger", ledgerInsertCols, b.pending, ""), b.ledgerArgs...); err != nil {
+		if _, err := b.tx.ExecContext(b.ctx, b.s.multiInsert("ownership_ledger", ledgerInsertCols, b.pending, ""), b.ledgerArgs...); err != nil {
 			return err
 		}
 	}
@@ -336,7 +357,25 @@ func (b *bulk) rowError(err error) error {
 
 // dropIndexes drops the secondary indexes of user_assets and the ledger
 // (SQLite, inside the load's transaction) and remembers how to rebuild them.
+// It first reads every asset's last serial, while the index still answers.
 func (b *bulk) dropIndexes() error {
+	err := each(b.ctx, b.tx, `SELECT a.id, a.asset_type, a.limited,
+		(SELECT COALESCE(MAX(serial), 0) FROM user_assets WHERE asset_id = a.id) FROM assets a`, func(sc scanner) error {
+		var id int64
+		var limited int
+		a := &bulkAsset{}
+		if err := sc.Scan(&id, &a.typ, &limited, &a.next); err != nil {
+			return err
+		}
+		a.kind = inventory.LimitedKind(limited)
+		if b.assets[id] == nil {
+			b.assets[id] = a
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
 	rows, err := b.tx.QueryContext(b.ctx, `SELECT name, sql FROM sqlite_master
 		WHERE type = 'index' AND tbl_name IN ('user_assets', 'ownership_ledger') AND sql IS NOT NULL ORDER BY name`)
 	if err != nil {

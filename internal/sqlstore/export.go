@@ -65,7 +65,9 @@ type exportStep struct {
 	scan       func(scanner) (any, error)
 }
 
-func optAgent(t, id int64) inventory.Agent { return inventory.Agent{Type: inventory.AgentType(t), ID: id} }
+func optAgent(t, id int64) inventory.Agent {
+	return inventory.Agent{Type: inventory.AgentType(t), ID: id}
+}
 
 func (s *Store) exportSteps(pkgs map[int64][]int64) []exportStep {
 	return []exportStep{

@@ -15,16 +15,48 @@ type importer struct {
 	ctx context.Context
 	tx  *sql.Tx
 	s   *Store
+	// stmts, when set, caches prepared statements by text: the SQLite
+	// driver would otherwise prepare every statement anew (bulk import).
+	stmts map[string]*sql.Stmt
+}
+
+// stmt returns the cached prepared statement for q.
+func (im *importer) stmt(q string) (*sql.Stmt, error) {
+	if st := im.stmts[q]; st != nil {
+		return st, nil
+	}
+	st, err := im.tx.PrepareContext(im.ctx, q)
+	if err == nil {
+		im.stmts[q] = st
+	}
+	return st, err
 }
 
 func (im *importer) exec(q string, args ...any) error {
+	if im.stmts != nil {
+		st, err := im.stmt(q)
+		if err != nil {
+			return err
+		}
+		_, err = st.ExecContext(im.ctx, args...)
+		return err
+	}
 	_, err := im.tx.ExecContext(im.ctx, q, args...)
 	return err
 }
 
 func (im *importer) exists(table, col string, id int64) (bool, error) {
 	var one int
-	err := im.tx.QueryRowContext(im.ctx, "SELECT 1 FROM "+table+" WHERE "+col+" = $1", id).Scan(&one)
+	q := "SELECT 1 FROM " + table + " WHERE " + col + " = $1"
+	var err error
+	if im.stmts != nil {
+		var st *sql.Stmt
+		if st, err = im.stmt(q); err == nil {
+			err = st.QueryRowContext(im.ctx, id).Scan(&one)
+		}
+	} else {
+		err = im.tx.QueryRowContext(im.ctx, q, id).Scan(&one)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

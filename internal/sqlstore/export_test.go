@@ -1,0 +1,4 @@
+package sqlstore
+
+// BulkDropIndexesAt lets tests take the index-rebuild path on small loads.
+var BulkDropIndexesAt = &bulkDropIndexesAt
