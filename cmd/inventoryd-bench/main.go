@@ -144,7 +144,17 @@ func run() error {
 	if c.genOnly {
 		return nil
 	}
-	return report.write(c.out, c.docs)
+	if err := report.write(c.out, c.docs); err != nil {
+		return err
+	}
+	for _, run := range report.Runs {
+		for _, res := range run.Results {
+			if res.Errors > 0 {
+				return fmt.Errorf("%s: %s: %d requests failed (first: %s)", run.Store, res.Name, res.Errors, res.FirstErr)
+			}
+		}
+	}
+	return nil
 }
 
 func parseSize(s string) (int, error) {
