@@ -35,6 +35,7 @@ var (
 	errInternal     = &apiError{Status: http.StatusInternalServerError, Code: 0, Message: "An unknown error occured."}
 	errBadCursor    = &apiError{Status: http.StatusBadRequest, Code: 0, Message: "Invalid cursor.", Field: "cursor"}
 	errTooLarge     = &apiError{Status: http.StatusRequestEntityTooLarge, Code: 0, Message: "Request body too large."}
+	errBadBody      = &apiError{Status: http.StatusBadRequest, Code: 0, Message: "The request body could not be read."}
 )
 
 type errorBody struct {
@@ -52,7 +53,15 @@ type errorItem struct {
 // *apiError are mapped by kind; their text never reaches the client.
 func writeError(w http.ResponseWriter, r *http.Request, err error, log *slog.Logger) {
 	var ae *apiError
-	if !errors.As(err, &ae) {
+	var be *bodyError
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &ae):
+	case errors.As(err, &mbe):
+		ae = errTooLarge
+	case errors.As(err, &be):
+		ae = errBadBody
+	default:
 		switch inventory.KindOf(err) {
 		case inventory.KindUnavailable:
 			ae = errUnavailable

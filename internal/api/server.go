@@ -8,9 +8,11 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -86,7 +88,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	normalize(r)
+	if p := r.URL.EscapedPath(); cleanPath(p) != p {
+		// ServeMux would redirect (307, an HTML body) to the cleaned path,
+		// and answer a CONNECT authority-form target with a plain-text 404:
+		// no route of Roblox's has empty or dot segments.
+		writeError(w, r, errNotFound, nil)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// cleanPath is ServeMux's canonical form of a path: rooted, no empty, "."
+// or ".." segments, a trailing slash kept.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
 }
 
 // queryKeys are the query parameters of the swagger, by lower-case name.
@@ -125,18 +150,35 @@ func normalize(r *http.Request) {
 	for part := range strings.SplitSeq(raw, "&") {
 		k, _, _ := strings.Cut(part, "=")
 		if c, ok := queryKeys[strings.ToLower(k)]; ok && c != k {
-			q := r.URL.Query()
-			out := url.Values{}
-			for key, vs := range q {
-				if c, ok := queryKeys[strings.ToLower(key)]; ok {
-					key = c
-				}
-				out[key] = append(out[key], vs...)
-			}
-			r.URL.RawQuery = out.Encode()
+			r.URL.RawQuery = canonicalQuery(raw).Encode()
 			return
 		}
 	}
+}
+
+// canonicalQuery parses raw as url.ParseQuery does, with the swagger's
+// keys in their canonical case. Values keep the order they had in the
+// request, across spellings of a key (?LIMIT=10&limit=25 is [10 25]), so
+// that the first value, which the handlers use, does not depend on map
+// iteration order.
+func canonicalQuery(raw string) url.Values {
+	out := url.Values{}
+	for part := range strings.SplitSeq(raw, "&") {
+		if part == "" || strings.Contains(part, ";") {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		k, err1 := url.QueryUnescape(k)
+		v, err2 := url.QueryUnescape(v)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		if c, ok := queryKeys[strings.ToLower(k)]; ok {
+			k = c
+		}
+		out[k] = append(out[k], v)
+	}
+	return out
 }
 
 // handler is an endpoint that returns its error instead of writing it.
@@ -145,13 +187,32 @@ type handler func(w http.ResponseWriter, r *http.Request) error
 func (s *Server) adapt(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+			r.Body = bodyReader{http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)}
 		}
 		if err := h(w, r); err != nil {
 			writeError(w, r, err, s.log)
 		}
 	})
 }
+
+// bodyReader marks the errors of reading a request body (a client that
+// stalls past the read timeout or hangs up mid-body, a body over the
+// limit), so that writeError answers them as the client's fault (400, 413)
+// whatever the handler wrapped them in.
+type bodyReader struct{ io.ReadCloser }
+
+func (b bodyReader) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		err = &bodyError{err}
+	}
+	return n, err
+}
+
+type bodyError struct{ err error }
+
+func (e *bodyError) Error() string { return "read request body: " + e.err.Error() }
+func (e *bodyError) Unwrap() error { return e.err }
 
 // sessionCookie is the Roblox session cookie (securityScheme
 // roblox-legacy-cookie, wire-behaviour.md §2.2).

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -32,18 +31,28 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	adminKey := fs.String("admin-key", envDefault(env, "admin-key", ""), "enable the admin API with this bearer key (INVENTORYD_ADMIN_KEY)")
 	collLimit, _ := strconv.Atoi(envDefault(env, "collection-limit", "6"))
 	collectionLimit := fs.Int("collection-limit", collLimit, "items a profile collection holds (INVENTORYD_COLLECTION_LIMIT)")
-	pprofAddr := fs.String("pprof", envDefault(env, "pprof", ""), "serve net/http/pprof on this separate address, e.g. 127.0.0.1:6060; off when empty (INVENTORYD_PPROF)")
+	// Limits that keep slow or hostile clients from holding the server
+	// (docs/compatibility.md, "Hostile input").
+	readHeaderTimeout := durationFlag(fs, env, "read-header-timeout", 10*time.Second, "time a client has to send a request's headers")
+	readTimeout := durationFlag(fs, env, "read-timeout", 60*time.Second, "time a client has to send a whole request, body included")
+	writeTimeout := durationFlag(fs, env, "write-timeout", 60*time.Second, "time to answer a request, from the end of its headers")
+	idleTimeout := durationFlag(fs, env, "idle-timeout", 120*time.Second, "how long an idle keep-alive connection stays open")
+	maxHdr, _ := strconv.Atoi(envDefault(env, "max-header-bytes", strconv.Itoa(64<<10)))
+	maxHeaderBytes := fs.Int("max-header-bytes", maxHdr, "largest request line plus headers; larger is 431 (INVENTORYD_MAX_HEADER_BYTES)")
+	maxBody, _ := strconv.ParseInt(envDefault(env, "max-body-bytes", strconv.Itoa(64<<20)), 10, 64)
+	maxBodyBytes := fs.Int64("max-body-bytes", maxBody, "largest request body read (admin fixture uploads); larger is 413 (INVENTORYD_MAX_BODY_BYTES)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
-	if *pprofAddr != "" {
-		stop, err := servePprof(*pprofAddr, env)
-		if err != nil {
-			return err
+	for _, d := range []*time.Duration{readHeaderTimeout, readTimeout, writeTimeout, idleTimeout} {
+		if *d <= 0 {
+			return errors.New("serve: timeouts must be positive")
 		}
-		defer stop()
 	}
+	if *maxHeaderBytes <= 0 || *maxBodyBytes <= 0 {
+		return errors.New("serve: --max-header-bytes and --max-body-bytes must be positive")
+	}
+	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
 
 	st, err := OpenStore(ctx, *db)
 	if err != nil {
@@ -66,7 +75,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err := importPaths(ctx, st, fixtures); err != nil {
 		return fmt.Errorf("fixtures: %w", err)
 	}
-	h, err := api.NewServer(ctx, st, api.Config{AdminKey: *adminKey, CollectionLimit: *collectionLimit, Logger: log})
+	h, err := api.NewServer(ctx, st, api.Config{AdminKey: *adminKey, CollectionLimit: *collectionLimit, MaxBodyBytes: *maxBodyBytes, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -74,14 +83,19 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// net/http's own plain-text error answers become JSON envelopes.
+	ln = api.WrapListener(ln)
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		ReadHeaderTimeout: *readHeaderTimeout,
+		ReadTimeout:       *readTimeout,
+		WriteTimeout:      *writeTimeout,
+		IdleTimeout:       *idleTimeout,
+		MaxHeaderBytes:    *maxHeaderBytes,
+		// "OPTIONS *" reaches the handler (404 envelope) instead of
+		// net/http's empty 200.
+		DisableGeneralOptionsHandler: true,
+		ErrorLog:                     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	fmt.Fprintf(env.Stdout, "inventoryd listening on http://%s\n", ln.Addr())
 	if env.Ready != nil {
@@ -102,21 +116,11 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
-// servePprof serves the runtime profiles on their own listener (never on
-// the API address), for load testing (docs/performance.md).
-func servePprof(addr string, env Env) (func(), error) {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("pprof: %w", err)
+// durationFlag registers a duration flag whose default comes from
+// INVENTORYD_<NAME> when that parses.
+func durationFlag(fs *flag.FlagSet, env Env, name string, def time.Duration, usage string) *time.Duration {
+	if d, err := time.ParseDuration(envDefault(env, name, "")); err == nil {
+		def = d
 	}
-	fmt.Fprintf(env.Stderr, "pprof on http://%s/debug/pprof/\n", ln.Addr())
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	return func() { _ = srv.Close() }, nil
+	return fs.Duration(name, def, usage+" (INVENTORYD_"+strings.ToUpper(strings.ReplaceAll(name, "-", "_"))+")")
 }
