@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"mime"
 	"net/http"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
@@ -13,6 +14,9 @@ import (
 func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 	if err := s.checkAdmin(r); err != nil {
 		return err
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-ndjson" {
+		return s.adminImportStream(w, r)
 	}
 	f, err := inventory.ParseFixture(r.Body, s.now())
 	if err != nil {
@@ -26,6 +30,25 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 		return domainError(err)
 	}
 	writeRaw(w, http.StatusOK, []byte("{}"))
+	return nil
+}
+
+// adminImportStream imports the streaming (NDJSON) form of a fixture
+// document, all in one transaction (docs/bulk-import.md).
+func (s *Server) adminImportStream(w http.ResponseWriter, r *http.Request) error {
+	rd := inventory.NewNDJSONReader(r.Body, s.now(), 0)
+	st, err := s.store.ImportStream(r.Context(), rd.Next, nil)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return errTooLarge
+		}
+		return domainError(err)
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Records    int64 `json:"records"`
+		UserAssets int64 `json:"userAssets"`
+	}{st.Records, st.UserAssets})
 	return nil
 }
 

@@ -233,6 +233,22 @@ func (a *Admin) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, er
 	return a.Store.UpdateUser(ctx, id, p)
 }
 
+// SetFriendship adds or removes a friendship between two users.
+func (a *Admin) SetFriendship(ctx context.Context, user, friend int64, on bool) error {
+	if user == friend {
+		return invalidf("a user cannot befriend themselves")
+	}
+	return a.Store.SetFriendship(ctx, user, friend, on)
+}
+
+// SetFollow makes follower follow (or stop following) another user.
+func (a *Admin) SetFollow(ctx context.Context, follower, following int64, on bool) error {
+	if follower == following {
+		return invalidf("a user cannot follow themselves")
+	}
+	return a.Store.SetFollow(ctx, follower, following, on)
+}
+
 // SessionCookiePrefix starts every .ROBLOSECURITY value Roblox issues.
 const SessionCookiePrefix = "_|WARNING:-DO-NOT-SHARE-THIS.--Sharing-this-will-allow-someone-to-log-in-as-you-and-to-steal-your-ROBUX-and-items.|_"
 
