@@ -268,12 +268,14 @@ func (im *importer) userAssets(f *inventory.Fixture) error {
 		if ua.InstanceID == "" && kind == inventory.Collectible {
 			ua.InstanceID = uuid.NewString()
 		}
+		// A copy named again is replaced: a delete and an insert, not ON
+		// CONFLICT (id), which needs a unique index on id alone — one a
+		// table sharded by owner cannot have (docs/scaling.md).
+		if err := im.exec("DELETE FROM user_assets WHERE id = $1", ua.ID); err != nil {
+			return err
+		}
 		err := im.exec(`INSERT INTO user_assets (id, asset_id, asset_type, collectible, owner_type, owner_id, serial,
-			instance_id, hold_until, expire_at, created, updated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-			ON CONFLICT (id) DO UPDATE SET asset_id = excluded.asset_id, asset_type = excluded.asset_type,
-			collectible = excluded.collectible, owner_type = excluded.owner_type, owner_id = excluded.owner_id,
-			serial = excluded.serial, instance_id = excluded.instance_id, hold_until = excluded.hold_until,
-			expire_at = excluded.expire_at, created = excluded.created, updated = excluded.updated`,
+			instance_id, hold_until, expire_at, created, updated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			ua.ID, ua.AssetID, ai.typ, b2i(kind != inventory.NotLimited), int(ua.Owner.Type), ua.Owner.ID, ua.Serial,
 			nullStr(ua.InstanceID), optMS(ua.HoldUntil), optMS(ua.ExpireAt), ms(ua.Created), ms(ua.Updated))
 		if err != nil {

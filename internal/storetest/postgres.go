@@ -50,11 +50,30 @@ func Postgres(t testing.TB) inventory.Store {
 	return st
 }
 
-// probe remembers whether the server answered, so that an unreachable
-// server fails every test at once instead of after a timeout each.
-var probe struct {
-	once sync.Once
-	err  error
+// probes remembers, by URL, whether the server answered, so that an
+// unreachable server fails every test at once instead of after a timeout
+// each.
+var probes struct {
+	sync.Mutex
+	m map[string]error
+}
+
+func probe(ctx context.Context, base string) error {
+	probes.Lock()
+	defer probes.Unlock()
+	if err, ok := probes.m[base]; ok {
+		return err
+	}
+	c, err := adminConn(ctx, base)
+	if err == nil {
+		err = c.Ping(ctx)
+		c.Close(ctx)
+	}
+	if probes.m == nil {
+		probes.m = map[string]error{}
+	}
+	probes.m[base] = err
+	return err
 }
 
 func adminConn(ctx context.Context, base string) (*pgx.Conn, error) {
@@ -85,16 +104,8 @@ func PostgresURL(t testing.TB) string {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	probe.once.Do(func() {
-		c, err := adminConn(ctx, base)
-		if err == nil {
-			err = c.Ping(ctx)
-			c.Close(ctx)
-		}
-		probe.err = err
-	})
-	if probe.err != nil {
-		t.Fatalf("PostgreSQL at %s is unreachable: %v", redact(base), probe.err)
+	if err := probe(ctx, base); err != nil {
+		t.Fatalf("PostgreSQL at %s is unreachable: %v", redact(base), err)
 	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])

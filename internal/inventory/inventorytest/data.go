@@ -266,3 +266,14 @@ func (w *pagerWorld) owners(asset int64) []copyRow {
 	}
 	return out
 }
+
+// ExampleFixture returns the suite's example document, parsed: a small
+// world with every kind of row (for tests outside the suite).
+func ExampleFixture(t testing.TB) *inventory.Fixture { return parse(t, exampleDoc) }
+
+// PagerFixture returns the suite's paging data set: several hundred copies
+// of thirty assets held by two users and a group.
+func PagerFixture() *inventory.Fixture { return newPagerWorld().fixture }
+
+// PagerOwner is the user who holds most of PagerFixture's copies.
+const PagerOwner = pagerUser
