@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +32,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	adminKey := fs.String("admin-key", envDefault(env, "admin-key", ""), "enable the admin API with this bearer key (INVENTORYD_ADMIN_KEY)")
 	collLimit, _ := strconv.Atoi(envDefault(env, "collection-limit", "6"))
 	collectionLimit := fs.Int("collection-limit", collLimit, "items a profile collection holds (INVENTORYD_COLLECTION_LIMIT)")
+	pprofAddr := fs.String("pprof", envDefault(env, "pprof", ""), "serve net/http/pprof on this separate address, e.g. 127.0.0.1:6060; off when empty (INVENTORYD_PPROF)")
 	// Limits that keep slow or hostile clients from holding the server
 	// (docs/compatibility.md, "Hostile input").
 	readHeaderTimeout := durationFlag(fs, env, "read-header-timeout", 10*time.Second, "time a client has to send a request's headers")
@@ -53,6 +55,13 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return errors.New("serve: --max-header-bytes and --max-body-bytes must be positive")
 	}
 	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	if *pprofAddr != "" {
+		stop, err := servePprof(*pprofAddr, env)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 
 	st, err := OpenStore(ctx, *db)
 	if err != nil {
@@ -114,6 +123,25 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// servePprof serves the runtime profiles on their own listener (never on
+// the API address), for load testing (docs/performance.md).
+func servePprof(addr string, env Env) (func(), error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("pprof: %w", err)
+	}
+	fmt.Fprintf(env.Stderr, "pprof on http://%s/debug/pprof/\n", ln.Addr())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return func() { _ = srv.Close() }, nil
 }
 
 // durationFlag registers a duration flag whose default comes from
