@@ -355,7 +355,7 @@ func (s *Server) adminCatalogSave(kind string, create bool) handler {
 // withID sets the record's id field to the path's, refusing a different one.
 func withID(body []byte, kind string, id int64) ([]byte, error) {
 	var m map[string]json.RawMessage
-	if err := json.Unmarshal(body, &m); err != nil {
+	if err := json.Unmarshal(body, &m); err != nil || m == nil { // "null" decodes to a nil map
 		return nil, invalidBody("body: must be a JSON object")
 	}
 	key := "id"
