@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -366,12 +367,21 @@ func (s *Store) userAsset(ctx context.Context, row *sql.Row, id int64) (inventor
 // took first (PostgreSQL; SQLite's one writer never races): Grant runs again.
 var idTaken = errors.New("user asset id taken concurrently")
 
-// Grant implements inventory.AdminStore.
+// Grant implements inventory.AdminStore. Every grant reads MAX(id) of
+// all copies, so on PostgreSQL concurrent grants conflict (a unique
+// violation on the id, or a serialization failure under serializable
+// isolation) more often than tx's few quick retries absorb: Grant retries
+// further, with jitter so that the losers do not collide again.
 func (s *Store) Grant(ctx context.Context, g inventory.GrantRequest) (inventory.UserAsset, error) {
-	for attempt := 0; ; attempt++ {
+	for attempt := 1; ; attempt++ {
 		ua, err := s.grant(ctx, g)
-		if !errors.Is(err, idTaken) || attempt == 8 {
+		if err == nil || attempt == 40 || !(errors.Is(err, idTaken) || s.d.Retryable(err)) {
 			return ua, err
+		}
+		select {
+		case <-ctx.Done():
+			return ua, err
+		case <-time.After(time.Duration(1+rand.IntN(5*min(attempt, 10))) * time.Millisecond):
 		}
 	}
 }

@@ -1,0 +1,88 @@
+package generate_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inventoryd/inventoryd/internal/generate"
+	"github.com/inventoryd/inventoryd/internal/inventory"
+)
+
+func gen(t *testing.T, c generate.Config) (string, generate.Stats) {
+	t.Helper()
+	var b bytes.Buffer
+	st, err := generate.Generate(c, inventory.NewNDJSONWriter(&b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String(), st
+}
+
+func TestDeterministic(t *testing.T) {
+	c := generate.Config{Seed: 42, Users: 200, Assets: 80, ItemsPerUser: 8}
+	a, sa := gen(t, c)
+	b, _ := gen(t, c)
+	if a != b {
+		t.Fatal("same config, different output")
+	}
+	c.Seed = 43
+	if other, _ := gen(t, c); other == a {
+		t.Fatal("different seeds, same output")
+	}
+	if sa.Users != 200 || sa.Assets != 80 || sa.UserAssets == 0 || sa.Friendships == 0 || sa.Follows == 0 {
+		t.Fatalf("stats %+v", sa)
+	}
+}
+
+// TestShape checks the data set has what it promises: a valid stream,
+// private users, a skew of copies per user, limiteds with many owners and
+// serials within stock.
+func TestShape(t *testing.T) {
+	out, st := gen(t, generate.Config{Seed: 1, Users: 1000, Assets: 200, ItemsPerUser: 10})
+	perUser := map[int64]int{}
+	owners := map[int64]map[int64]bool{}
+	private := 0
+	r := inventory.NewNDJSONReader(strings.NewReader(out), time.Now(), 0)
+	for {
+		f, err := r.Next()
+		if err != nil {
+			if err.Error() == "EOF" {
+				break
+			}
+			t.Fatal(err)
+		}
+		for _, u := range f.Users {
+			if u.Privacy != inventory.PrivacyAllUsers {
+				private++
+			}
+		}
+		for _, ua := range f.UserAssets {
+			perUser[ua.Owner.ID]++
+			if owners[ua.AssetID] == nil {
+				owners[ua.AssetID] = map[int64]bool{}
+			}
+			owners[ua.AssetID][ua.Owner.ID] = true
+		}
+	}
+	if private < 100 || private > 300 {
+		t.Errorf("%d private users of 1000", private)
+	}
+	most := 0
+	for _, n := range perUser {
+		most = max(most, n)
+	}
+	if mean := float64(st.UserAssets) / 1000; mean < 7 || mean > 13 || most < 5*int(mean) {
+		t.Errorf("copies per user: mean %.1f, most %d (want a long tail)", mean, most)
+	}
+	// Asset 0 is the most popular and a limited-unique.
+	if n := len(owners[generate.AssetIDBase]); n < 200 {
+		t.Errorf("the top limited has %d owners", n)
+	}
+	var first map[string]any
+	if err := json.Unmarshal([]byte(out[:strings.IndexByte(out, '\n')]), &first); err != nil || first["kind"] != "user" {
+		t.Errorf("first line %v, %v", first, err)
+	}
+}
