@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -34,8 +33,11 @@ type Env struct {
 const usage = `usage: inventoryd <command> [flags]
 
 commands:
-  serve    run the HTTP server
-  import   import fixture documents into a store
+  serve     run the HTTP server
+  import    import fixture documents (FILE.json) or streams (FILE.ndjson) into a store
+  export    write the whole store as a fixture document or stream
+  generate  make a deterministic synthetic data set (a file, or straight into a store)
+  admin     run an admin operation on a store (--db) or a running server (--url)
 `
 
 // Run runs one command.
@@ -52,6 +54,12 @@ func Run(ctx context.Context, env Env) error {
 		return runServe(ctx, env, env.Args[1:])
 	case "import":
 		return runImport(ctx, env, env.Args[1:])
+	case "export":
+		return runExport(ctx, env, env.Args[1:])
+	case "generate":
+		return runGenerate(ctx, env, env.Args[1:])
+	case "admin":
+		return runAdmin(ctx, env, env.Args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return nil
@@ -103,15 +111,11 @@ func importFile(ctx context.Context, st inventory.Store, name string, r io.Reade
 	return nil
 }
 
-func importPaths(ctx context.Context, st inventory.Store, paths []string) error {
+// importPaths imports files in order; progress of NDJSON streams goes to
+// out (nil: quiet).
+func importPaths(ctx context.Context, st inventory.Store, paths []string, out io.Writer) error {
 	for _, p := range paths {
-		fh, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		err = importFile(ctx, st, p, fh)
-		fh.Close()
-		if err != nil {
+		if err := importOne(ctx, st, p, out); err != nil {
 			return err
 		}
 	}
@@ -133,7 +137,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := importPaths(ctx, st, fs.Args()); err != nil {
+	if err := importPaths(ctx, st, fs.Args(), env.Stdout); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	fmt.Fprintf(env.Stdout, "imported %d document(s) into %s\n", fs.NArg(), *db)

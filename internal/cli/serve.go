@@ -81,7 +81,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 			}
 		}
 	}
-	if err := importPaths(ctx, st, fixtures); err != nil {
+	if err := importPaths(ctx, st, fixtures, nil); err != nil {
 		return fmt.Errorf("fixtures: %w", err)
 	}
 	h, err := api.NewServer(ctx, st, api.Config{AdminKey: *adminKey, CollectionLimit: *collectionLimit, MaxBodyBytes: *maxBodyBytes, Logger: log})

@@ -1,0 +1,235 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/inventoryd/inventoryd/internal/api"
+)
+
+// adminCmd is one `inventoryd admin` operation: an admin API request whose
+// path takes the positional arguments in order; with body, the last
+// argument is the JSON body (inline, @FILE, or - for standard input).
+type adminCmd struct {
+	method, path string
+	body         bool
+	fixed        string // a fixed body instead
+	help         string
+}
+
+var adminCmds = map[string]adminCmd{
+	"user-create":      {"POST", "/admin/v1/users", true, "", "JSON"},
+	"user-get":         {"GET", "/admin/v1/users/%s", false, "", "USER"},
+	"user-update":      {"PATCH", "/admin/v1/users/%s", true, "", "USER JSON"},
+	"ban":              {"PATCH", "/admin/v1/users/%s", false, `{"isBanned":true}`, "USER"},
+	"unban":            {"PATCH", "/admin/v1/users/%s", false, `{"isBanned":false}`, "USER"},
+	"friend-add":       {"PUT", "/admin/v1/users/%s/friends/%s", false, "", "USER FRIEND"},
+	"friend-remove":    {"DELETE", "/admin/v1/users/%s/friends/%s", false, "", "USER FRIEND"},
+	"follow-add":       {"PUT", "/admin/v1/users/%s/following/%s", false, "", "FOLLOWER FOLLOWED"},
+	"follow-remove":    {"DELETE", "/admin/v1/users/%s/following/%s", false, "", "FOLLOWER FOLLOWED"},
+	"session-create":   {"POST", "/admin/v1/users/%s/sessions", false, "", "USER"},
+	"session-revoke":   {"POST", "/admin/v1/users/%s/sessions/revoke", true, "", `USER '{"cookie":"..."}'`},
+	"sessions-revoke":  {"DELETE", "/admin/v1/users/%s/sessions", false, "", "USER"},
+	"group-create":     {"POST", "/admin/v1/groups", true, "", "JSON"},
+	"group-get":        {"GET", "/admin/v1/groups/%s", false, "", "GROUP"},
+	"group-update":     {"PUT", "/admin/v1/groups/%s", true, "", "GROUP JSON"},
+	"asset-create":     {"POST", "/admin/v1/assets", true, "", "JSON"},
+	"asset-get":        {"GET", "/admin/v1/assets/%s", false, "", "ASSET"},
+	"asset-update":     {"PATCH", "/admin/v1/assets/%s", true, "", "ASSET JSON"},
+	"game-pass-create": {"POST", "/admin/v1/game-passes", true, "", "JSON"},
+	"game-pass-get":    {"GET", "/admin/v1/game-passes/%s", false, "", "ID"},
+	"game-pass-update": {"PUT", "/admin/v1/game-passes/%s", true, "", "ID JSON"},
+	"badge-create":     {"POST", "/admin/v1/badges", true, "", "JSON"},
+	"badge-get":        {"GET", "/admin/v1/badges/%s", false, "", "ID"},
+	"badge-update":     {"PUT", "/admin/v1/badges/%s", true, "", "ID JSON"},
+	"bundle-create":    {"POST", "/admin/v1/bundles", true, "", "JSON"},
+	"bundle-get":       {"GET", "/admin/v1/bundles/%s", false, "", "ID"},
+	"bundle-update":    {"PUT", "/admin/v1/bundles/%s", true, "", "ID JSON"},
+	"place-create":     {"POST", "/admin/v1/places", true, "", "JSON"},
+	"place-get":        {"GET", "/admin/v1/places/%s", false, "", "ID"},
+	"place-update":     {"PUT", "/admin/v1/places/%s", true, "", "ID JSON"},
+	"grant":            {"POST", "/admin/v1/user-assets", true, "", `'{"assetId":N,"owner":{"type":"User","id":N}}'`},
+	"user-asset-get":   {"GET", "/admin/v1/user-assets/%s", false, "", "USERASSET"},
+	"transfer":         {"POST", "/admin/v1/user-assets/%s/transfer", true, "", `USERASSET '{"from":{...},"to":{"type":"User","id":N}}'`},
+	"revoke":           {"DELETE", "/admin/v1/user-assets/%s", false, "", "USERASSET"},
+	"history":          {"GET", "/admin/v1/user-assets/%s/history", false, "", "USERASSET"},
+	"item-grant":       {"PUT", "/admin/v1/users/%s/items/%s/%s", false, "", "USER GamePass|Badge|Bundle ID"},
+	"item-revoke":      {"DELETE", "/admin/v1/users/%s/items/%s/%s", false, "", "USER GamePass|Badge|Bundle ID"},
+	"place-add":        {"PUT", "/admin/v1/users/%s/places/%s/%s", false, "", "USER MyGames|OtherGames|Purchased PLACE"},
+	"place-remove":     {"DELETE", "/admin/v1/users/%s/places/%s/%s", false, "", "USER MyGames|OtherGames|Purchased PLACE"},
+	"reset":            {"POST", "/admin/v1/reset", false, "", ""},
+}
+
+func adminUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprint(w, `usage: inventoryd admin [--db DB | --url URL --admin-key KEY] OPERATION ARGS...
+
+Every operation is a request to the admin API (docs/admin-api.md): against
+a running server with --url, or in-process on a store with --db. JSON
+arguments may be inline, @FILE or - (standard input). The answer's JSON
+goes to standard output; an error answer exits non-zero.
+
+operations:
+`)
+	names := make([]string, 0, len(adminCmds))
+	for n := range adminCmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-17s %s\n", n, adminCmds[n].help)
+	}
+	fmt.Fprint(w, "  request           METHOD PATH [JSON]   (any admin API request)\n\nflags:\n")
+	fs.PrintDefaults()
+}
+
+// runAdmin runs one admin operation.
+func runAdmin(ctx context.Context, env Env, args []string) error {
+	fs := flag.NewFlagSet("admin", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	db := fs.String("db", envDefault(env, "db", ""), "operate on this store directly (SQLite path or postgres:// URL) (INVENTORYD_DB)")
+	url := fs.String("url", envDefault(env, "url", ""), "operate through a running server, e.g. http://127.0.0.1:8080 (INVENTORYD_URL)")
+	key := fs.String("admin-key", envDefault(env, "admin-key", ""), "the server's admin key, with --url (INVENTORYD_ADMIN_KEY)")
+	fs.Usage = func() { adminUsage(env.Stderr, fs) }
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	method, path, body, err := adminRequest(env, fs.Args())
+	if err != nil {
+		fs.Usage()
+		return err
+	}
+	var status int
+	var out []byte
+	switch {
+	case *url != "":
+		status, out, err = adminRemote(ctx, *url, *key, method, path, body)
+	case *db != "":
+		status, out, err = adminLocal(ctx, *db, method, path, body)
+	default:
+		return errors.New("admin: name a store (--db) or a server (--url)")
+	}
+	if err != nil {
+		return err
+	}
+	if status >= 400 {
+		env.Stderr.Write(append(out, '\n'))
+		return fmt.Errorf("admin %s: %d %s", fs.Arg(0), status, http.StatusText(status))
+	}
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, out, "", "  ") == nil {
+		out = pretty.Bytes()
+	}
+	_, err = env.Stdout.Write(append(out, '\n'))
+	return err
+}
+
+// adminRequest turns an operation and its arguments into a request.
+func adminRequest(env Env, args []string) (method, path string, body []byte, err error) {
+	if len(args) == 0 {
+		return "", "", nil, errors.New("admin: name an operation")
+	}
+	if args[0] == "request" {
+		if len(args) < 3 || len(args) > 4 {
+			return "", "", nil, errors.New("admin request: METHOD PATH [JSON]")
+		}
+		if len(args) == 4 {
+			body, err = readArg(env, args[3])
+		}
+		return strings.ToUpper(args[1]), args[2], body, err
+	}
+	c, ok := adminCmds[args[0]]
+	if !ok {
+		return "", "", nil, fmt.Errorf("admin: unknown operation %q", args[0])
+	}
+	rest := args[1:]
+	want := strings.Count(c.path, "%s")
+	if c.body {
+		want++
+	}
+	if len(rest) != want {
+		return "", "", nil, fmt.Errorf("admin %s: want arguments %s", args[0], c.help)
+	}
+	if c.body {
+		if body, err = readArg(env, rest[len(rest)-1]); err != nil {
+			return "", "", nil, err
+		}
+		rest = rest[:len(rest)-1]
+	} else if c.fixed != "" {
+		body = []byte(c.fixed)
+	}
+	parts := make([]any, len(rest))
+	for i, a := range rest {
+		parts[i] = a
+	}
+	return c.method, fmt.Sprintf(c.path, parts...), body, nil
+}
+
+// readArg reads a JSON argument: inline, @FILE or - (standard input).
+func readArg(env Env, a string) ([]byte, error) {
+	switch {
+	case a == "-":
+		if env.Stdin == nil {
+			return nil, errors.New("no standard input")
+		}
+		return io.ReadAll(env.Stdin)
+	case strings.HasPrefix(a, "@"):
+		return os.ReadFile(a[1:])
+	}
+	return []byte(a), nil
+}
+
+func adminRemote(ctx context.Context, base, key, method, path string, body []byte) (int, []byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(base, "/")+path, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, out, err
+}
+
+// adminLocal serves the request in-process with the admin API's own
+// handler on the store, so both modes run exactly the same code.
+func adminLocal(ctx context.Context, db, method, path string, body []byte) (int, []byte, error) {
+	st, err := OpenStore(ctx, db)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer st.Close()
+	k := make([]byte, 16)
+	if _, err := rand.Read(k); err != nil {
+		return 0, nil, err
+	}
+	key := hex.EncodeToString(k)
+	h, err := api.NewServer(ctx, st, api.Config{AdminKey: key})
+	if err != nil {
+		return 0, nil, err
+	}
+	req := httptest.NewRequestWithContext(ctx, method, path, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.Bytes(), nil
+}

@@ -1,0 +1,208 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/inventoryd/inventoryd/internal/generate"
+	"github.com/inventoryd/inventoryd/internal/inventory"
+)
+
+// isNDJSON reports whether a file name is the streaming form.
+func isNDJSON(name string) bool {
+	return strings.HasSuffix(name, ".ndjson") || strings.HasSuffix(name, ".jsonl")
+}
+
+// countingReader counts the bytes read through it, for progress.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// streamImport loads an NDJSON stream into st in one transaction, parsing
+// on one goroutine and loading on another, and reports progress to out
+// (nil: quiet). total is the stream's size in bytes (0: unknown).
+func streamImport(ctx context.Context, st inventory.Store, name string, r io.Reader, total int64, out io.Writer) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cr := &countingReader{r: bufio.NewReaderSize(r, 1<<20)}
+	rd := inventory.NewNDJSONReader(cr, time.Now(), 0)
+	var report func(inventory.BulkProgress)
+	var p *progress
+	if out != nil {
+		p = newProgress(out, float64(total))
+		report = func(b inventory.BulkProgress) { p.update(b.Records, b.UserAssets, float64(cr.n), b.Phase) }
+	}
+	t0 := time.Now()
+	res, err := st.ImportStream(ctx, inventory.Prefetch(ctx, rd.Next, 4), report)
+	if p != nil {
+		p.finish()
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if out != nil {
+		el := time.Since(t0)
+		fmt.Fprintf(out, "%s: %s records, %s owned items in %s (%s items/s), peak RSS %d MB\n", name, group(res.Records),
+			group(res.UserAssets), el.Round(time.Millisecond), group(int64(float64(res.UserAssets)/el.Seconds())), peakRSS()>>20)
+	}
+	return nil
+}
+
+// importOne imports one file: NDJSON through the streaming path (with
+// progress on out), a fixture document otherwise.
+func importOne(ctx context.Context, st inventory.Store, path string, out io.Writer) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	if !isNDJSON(path) {
+		return importFile(ctx, st, path, fh)
+	}
+	var size int64
+	if fi, err := fh.Stat(); err == nil {
+		size = fi.Size()
+	}
+	return streamImport(ctx, st, path, fh, size, out)
+}
+
+// runExport writes the whole store as a fixture document (or NDJSON, by
+// --format or a .ndjson file name) to FILE or standard output.
+func runExport(ctx context.Context, env Env, args []string) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	db := fs.String("db", envDefault(env, "db", "inventoryd.db"), "store: SQLite file path or postgres:// URL (INVENTORYD_DB)")
+	format := fs.String("format", "", "json (a fixture document) or ndjson (the streaming form); default from FILE's extension, else json")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 1 {
+		return fmt.Errorf("export: at most one FILE")
+	}
+	st, err := OpenStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return writeRecords(env, fs.Arg(0), *format, func(sink inventory.RecordSink) error { return st.Export(ctx, sink) })
+}
+
+// writeRecords opens the output (FILE or stdout, "-" too), picks the
+// writer by format and runs produce into it.
+func writeRecords(env Env, file, format string, produce func(inventory.RecordSink) error) error {
+	if format == "" && isNDJSON(file) {
+		format = "ndjson"
+	}
+	if format != "" && format != "json" && format != "ndjson" {
+		return fmt.Errorf("unknown format %q (json or ndjson)", format)
+	}
+	var w io.Writer = env.Stdout
+	var fh *os.File
+	if file != "" && file != "-" {
+		var err error
+		if fh, err = os.Create(file); err != nil {
+			return err
+		}
+		defer fh.Close()
+		w = fh
+	}
+	bw := bufio.NewWriterSize(w, 1<<20)
+	var sink interface {
+		inventory.RecordSink
+		Close() error
+	} = inventory.NewDocumentWriter(bw)
+	if format == "ndjson" {
+		sink = inventory.NewNDJSONWriter(bw)
+	}
+	if err := produce(sink); err != nil {
+		return err
+	}
+	if err := sink.Close(); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if fh != nil {
+		return fh.Close()
+	}
+	return nil
+}
+
+// runGenerate writes a synthetic data set (internal/generate) to FILE or
+// standard output, or with --db loads it straight into a store.
+func runGenerate(ctx context.Context, env Env, args []string) error {
+	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	var c generate.Config
+	fs.IntVar(&c.Users, "users", 1000, "users")
+	fs.IntVar(&c.Assets, "assets", 500, "catalog assets (every 20th a limited, limited-unique or collectible)")
+	fs.Float64Var(&c.ItemsPerUser, "items-per-user", 20, "mean owned copies per user (log-normal: most own few, some very many)")
+	fs.Uint64Var(&c.Seed, "seed", 1, "random seed: the same flags give the same data set")
+	fs.Float64Var(&c.PrivateShare, "private-share", 0.2, "share of users whose inventory is not public")
+	fs.Float64Var(&c.FriendsPerUser, "friends-per-user", 3, "mean friendships a user starts")
+	fs.Float64Var(&c.FollowsPerUser, "follows-per-user", 4, "mean users a user follows")
+	format := fs.String("format", "", "json (a fixture document) or ndjson; default from FILE's extension, else json")
+	db := fs.String("db", "", "load straight into this store (SQLite path or postgres:// URL) instead of writing a file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *db == "" {
+		return writeRecords(env, fs.Arg(0), *format, func(sink inventory.RecordSink) error {
+			_, err := generate.Generate(c, sink)
+			return err
+		})
+	}
+	st, err := OpenStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	// The generator writes NDJSON into a pipe that the streaming import
+	// reads: the same path as a file, memory bounded by the pipe.
+	pr, pw := io.Pipe()
+	go func() {
+		bw := bufio.NewWriterSize(pw, 1<<20)
+		_, err := generate.Generate(c, inventory.NewNDJSONWriter(bw))
+		if err == nil {
+			err = bw.Flush()
+		}
+		pw.CloseWithError(err)
+	}()
+	defer pr.Close()
+	return streamGenerated(ctx, st, c, pr, env.Stdout)
+}
+
+// streamGenerated imports a generated stream with progress measured in
+// owned items against the expected count.
+func streamGenerated(ctx context.Context, st inventory.Store, c generate.Config, r io.Reader, out io.Writer) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // ends the prefetching goroutine on an early error
+	rd := inventory.NewNDJSONReader(r, time.Now(), 0)
+	p := newProgress(out, float64(c.ExpectedUserAssets()))
+	t0 := time.Now()
+	res, err := st.ImportStream(ctx, inventory.Prefetch(ctx, rd.Next, 4), func(b inventory.BulkProgress) {
+		p.update(b.Records, b.UserAssets, float64(b.UserAssets), b.Phase)
+	})
+	p.finish()
+	if err != nil {
+		return fmt.Errorf("generate: %w", err)
+	}
+	el := time.Since(t0)
+	fmt.Fprintf(out, "generated: %s records, %s owned items in %s (%s items/s), peak RSS %d MB\n", group(res.Records),
+		group(res.UserAssets), el.Round(time.Millisecond), group(int64(float64(res.UserAssets)/el.Seconds())), peakRSS()>>20)
+	return nil
+}
