@@ -30,6 +30,12 @@ func (s *Server) routes() {
 	// (noblox getGeneralToken harvests the CSRF token there).
 	m.Handle("GET /v1/users/authenticated", s.adapt(s.authenticatedUser))
 	m.Handle("POST /v2/logout", s.adapt(s.logout))
+	// users.roblox.com user look-ups (bloxy builds user objects from them)
+	// and accountsettings.roblox.com's inventory privacy (companion.go).
+	m.Handle("GET /v1/users/{userId}", s.adapt(s.userDetails))
+	m.Handle("POST /v1/users", s.adapt(s.usersByID))
+	m.Handle("GET /v1/inventory-privacy", s.adapt(s.inventoryPrivacy))
+	m.Handle("POST /v1/inventory-privacy", s.adapt(s.setInventoryPrivacy))
 	// Operations.
 	m.Handle("GET /healthz", s.adapt(s.healthz))
 	// Admin API (enabled by an admin key; docs/admin-api.md; admin*.go).
