@@ -215,7 +215,7 @@ func newPagerWorld() *pagerWorld {
 	user := inventory.Agent{Type: inventory.AgentUser, ID: pagerUser}
 	other := inventory.Agent{Type: inventory.AgentUser, ID: otherUser}
 	group := inventory.Agent{Type: inventory.AgentGroup, ID: pagerGroup}
-	for i := int64(0); i < 263; i++ {
+	for i := int64(0); i < 131; i++ {
 		add(100000+i*7+i%3, firstAsset+(i*13)%numAssets, user)
 		if i%5 == 0 {
 			add(100000+i*7+3, firstAsset+(i*11)%numAssets, other)

@@ -36,16 +36,21 @@ func Run(t *testing.T, open storetest.Opener) { RunWith(t, open, Options{}) }
 // RunWith is Run with options.
 func RunWith(t *testing.T, open storetest.Opener, o Options) {
 	s := &suite{open: open, o: o}
-	t.Run("Basics", s.basics)
-	t.Run("Import", s.importTests)
-	t.Run("People", s.people)
-	t.Run("Assets", s.assets)
-	t.Run("Listings", s.listings)
-	t.Run("Owners", s.owners)
-	t.Run("OwnedCopies", s.ownedCopies)
-	t.Run("Items", s.items)
-	t.Run("Places", s.places)
-	t.Run("Collections", s.collections)
+	// Each group opens stores of its own, so the groups run in parallel
+	// (a network store spends most of its time waiting).
+	for _, g := range []struct {
+		name string
+		fn   func(*testing.T)
+	}{
+		{"Basics", s.basics}, {"Import", s.importTests}, {"People", s.people}, {"Assets", s.assets},
+		{"Listings", s.listings}, {"Owners", s.owners}, {"OwnedCopies", s.ownedCopies}, {"Items", s.items},
+		{"Places", s.places}, {"Collections", s.collections},
+	} {
+		t.Run(g.name, func(t *testing.T) {
+			t.Parallel()
+			g.fn(t)
+		})
+	}
 }
 
 type suite struct {
