@@ -15,6 +15,7 @@ import (
 
 	"github.com/inventoryd/inventoryd/internal/api"
 	"github.com/inventoryd/inventoryd/internal/demo"
+	"github.com/inventoryd/inventoryd/internal/inventory/cache"
 )
 
 func runServe(ctx context.Context, env Env, args []string) error {
@@ -41,6 +42,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	idleTimeout := durationFlag(fs, env, "idle-timeout", 120*time.Second, "how long an idle keep-alive connection stays open")
 	maxHdr, _ := strconv.Atoi(envDefault(env, "max-header-bytes", strconv.Itoa(64<<10)))
 	maxHeaderBytes := fs.Int("max-header-bytes", maxHdr, "largest request line plus headers; larger is 431 (INVENTORYD_MAX_HEADER_BYTES)")
+	cacheTTL := durationFlag(fs, env, "cache-ttl", 2*time.Second, "how long users and catalog rows stay cached; bounds how stale writes by other processes look, 0 disables (docs/compatibility.md, \"Caching\")")
 	maxBody, _ := strconv.ParseInt(envDefault(env, "max-body-bytes", strconv.Itoa(64<<20)), 10, 64)
 	maxBodyBytes := fs.Int64("max-body-bytes", maxBody, "largest request body read (admin fixture uploads); larger is 413 (INVENTORYD_MAX_BODY_BYTES)")
 	if err := fs.Parse(args); err != nil {
@@ -50,6 +52,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		if *d <= 0 {
 			return errors.New("serve: timeouts must be positive")
 		}
+	}
+	if *cacheTTL < 0 {
+		return errors.New("serve: --cache-ttl must not be negative")
 	}
 	if *maxHeaderBytes <= 0 || *maxBodyBytes <= 0 {
 		return errors.New("serve: --max-header-bytes and --max-body-bytes must be positive")
@@ -63,11 +68,12 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		defer stop()
 	}
 
-	st, err := OpenStore(ctx, *db)
+	raw, err := OpenStore(ctx, *db)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer raw.Close()
+	st := cache.Cached(raw, *cacheTTL)
 	if *withDemo {
 		empty, err := st.Empty(ctx)
 		if err != nil {

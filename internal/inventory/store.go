@@ -32,6 +32,10 @@ type UserAssetQuery struct {
 	HidePending      bool
 	MultiType        bool // sort by (assetType, userAssetId) instead of userAssetId
 	Page             Page
+	// NoAsset lets the store leave each row's Asset zero (AssetID is
+	// always set): the caller fills it from its own copy of the catalog
+	// (internal/inventory/cache). Only valid without moderation filters.
+	NoAsset bool
 }
 
 // Store is the storage contract. Every method returns an *Error of kind

@@ -143,8 +143,17 @@ func (s *Store) ListUserAssets(ctx context.Context, q inventory.UserAssetQuery) 
 		}
 	}
 	args = append(args, q.Page.Limit)
-	query := fmt.Sprintf("SELECT %s, %s FROM user_assets ua JOIN assets a ON a.id = ua.asset_id WHERE %s ORDER BY %s LIMIT $%d",
-		userAssetCols, assetCols, where.String(), order, len(args))
+	noAsset := q.NoAsset && !q.HidePending && !q.HideDisapproved
+	var query string
+	if noAsset {
+		// No join: one index range and a row per copy (the caller has
+		// the assets cached).
+		query = fmt.Sprintf("SELECT %s FROM user_assets ua WHERE %s ORDER BY %s LIMIT $%d",
+			userAssetCols, where.String(), order, len(args))
+	} else {
+		query = fmt.Sprintf("SELECT %s, %s FROM user_assets ua JOIN assets a ON a.id = ua.asset_id WHERE %s ORDER BY %s LIMIT $%d",
+			userAssetCols, assetCols, where.String(), order, len(args))
+	}
 	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, s.wrap("list user assets", err)
@@ -153,6 +162,13 @@ func (s *Store) ListUserAssets(ctx context.Context, q inventory.UserAssetQuery) 
 	out := make([]inventory.UserAsset, 0, q.Page.Limit)
 	for rows.Next() {
 		var ur userAssetRow
+		if noAsset {
+			if err := rows.Scan(ur.dest()...); err != nil {
+				return nil, s.wrap("list user assets", err)
+			}
+			out = append(out, ur.userAsset())
+			continue
+		}
 		var ar assetRow
 		if err := rows.Scan(append(ur.dest(), ar.dest()...)...); err != nil {
 			return nil, s.wrap("list user assets", err)

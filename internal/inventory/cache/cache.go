@@ -1,0 +1,265 @@
+// Package cache is a read-through cache in front of an inventory.Store for
+// the rows that rarely change and that nearly every request reads: users,
+// assets, groups, game passes, badges and bundles, by id.
+//
+// Rules (docs/compatibility.md, "Caching"):
+//
+//   - Only positive results are cached; a not-found (or any error) always
+//     goes to the store, so a row created anywhere is visible at once.
+//   - Sessions, ownership, relations and listings are never cached: logout
+//     and revocation take effect on the next request on every replica.
+//   - Every write made through this process's store (Import, Reset, the
+//     admin write methods) invalidates the whole cache when it returns, by
+//     bumping a generation number: O(1), and an entry read before the write
+//     is never served after it.
+//   - Writes made by other processes (PostgreSQL replicas, `inventoryd
+//     admin --db` on the same SQLite file) are seen after at most the TTL.
+//   - Each table holds at most a bounded number of entries (evicting an
+//     arbitrary eighth of a shard when it is full), so memory stays bounded
+//     whatever the data set.
+package cache
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/inventoryd/inventoryd/internal/inventory"
+)
+
+// DefaultMaxEntries bounds each cached table (users, assets, ...).
+const DefaultMaxEntries = 1 << 16
+
+const shards = 64
+
+// Store is an inventory.Store whose point reads of catalog rows and users
+// go through a cache. Methods it does not override pass through to the
+// embedded store.
+type Store struct {
+	inventory.Store
+
+	ttl   time.Duration
+	start time.Time // monotonic base for expiry stamps
+	gen   atomic.Uint64
+
+	users      table[inventory.User]
+	assets     table[inventory.Asset]
+	groups     table[inventory.Group]
+	gamePasses table[inventory.GamePass]
+	badges     table[inventory.Badge]
+	bundles    table[inventory.Bundle]
+}
+
+// Cached returns s with a read-through cache of entries living ttl. A ttl
+// of zero or less returns s itself (no cache).
+func Cached(s inventory.Store, ttl time.Duration) inventory.Store {
+	if ttl <= 0 {
+		return s
+	}
+	return New(s, ttl, DefaultMaxEntries)
+}
+
+// New is Cached with an explicit bound on the entries of each table.
+func New(s inventory.Store, ttl time.Duration, maxEntries int) *Store {
+	c := &Store{Store: s, ttl: ttl, start: time.Now()}
+	per := max(1, maxEntries/shards)
+	for _, t := range []interface{ init(int) }{&c.users, &c.assets, &c.groups, &c.gamePasses, &c.badges, &c.bundles} {
+		t.init(per)
+	}
+	return c
+}
+
+// Unwrap returns the store under the cache.
+func (c *Store) Unwrap() inventory.Store { return c.Store }
+
+// Invalidate drops every cached entry.
+func (c *Store) Invalidate() { c.gen.Add(1) }
+
+func (c *Store) now() int64 { return int64(time.Since(c.start)) }
+
+type entry[T any] struct {
+	v   T
+	gen uint64
+	exp int64 // c.now() past which the entry is stale
+}
+
+type shard[T any] struct {
+	mu sync.RWMutex
+	m  map[int64]entry[T]
+}
+
+type table[T any] struct {
+	per    int // entries per shard
+	shards [shards]shard[T]
+}
+
+func (t *table[T]) init(per int) {
+	t.per = per
+	for i := range t.shards {
+		t.shards[i].m = make(map[int64]entry[T])
+	}
+}
+
+func (t *table[T]) shard(id int64) *shard[T] {
+	return &t.shards[(uint64(id)*0x9E3779B97F4A7C15)>>58]
+}
+
+// get returns the cached row, or loads it with load and caches it when the
+// load succeeds.
+func get[T any](ctx context.Context, c *Store, t *table[T], id int64, load func(context.Context, int64) (T, error)) (T, error) {
+	sh := t.shard(id)
+	gen, now := c.gen.Load(), c.now()
+	sh.mu.RLock()
+	e, ok := sh.m[id]
+	sh.mu.RUnlock()
+	if ok && e.gen == gen && now < e.exp {
+		return e.v, nil
+	}
+	v, err := load(ctx, id)
+	if err != nil {
+		return v, err // never cache not-found or failures
+	}
+	// Tagged with the generation read before the load: if a write
+	// invalidated in between, the entry is never served.
+	sh.mu.Lock()
+	if _, ok := sh.m[id]; !ok && len(sh.m) >= t.per {
+		n := max(1, t.per/8)
+		for k := range sh.m {
+			delete(sh.m, k)
+			if n--; n == 0 {
+				break
+			}
+		}
+	}
+	sh.m[id] = entry[T]{v: v, gen: gen, exp: now + int64(c.ttl)}
+	sh.mu.Unlock()
+	return v, nil
+}
+
+// User implements inventory.Store.
+func (c *Store) User(ctx context.Context, id int64) (inventory.User, error) {
+	return get(ctx, c, &c.users, id, c.Store.User)
+}
+
+// Asset implements inventory.Store.
+func (c *Store) Asset(ctx context.Context, id int64) (inventory.Asset, error) {
+	return get(ctx, c, &c.assets, id, c.Store.Asset)
+}
+
+// Group implements inventory.Store.
+func (c *Store) Group(ctx context.Context, id int64) (inventory.Group, error) {
+	return get(ctx, c, &c.groups, id, c.Store.Group)
+}
+
+// GamePass implements inventory.Store.
+func (c *Store) GamePass(ctx context.Context, id int64) (inventory.GamePass, error) {
+	return get(ctx, c, &c.gamePasses, id, c.Store.GamePass)
+}
+
+// Badge implements inventory.Store.
+func (c *Store) Badge(ctx context.Context, id int64) (inventory.Badge, error) {
+	return get(ctx, c, &c.badges, id, c.Store.Badge)
+}
+
+// Bundle implements inventory.Store.
+func (c *Store) Bundle(ctx context.Context, id int64) (inventory.Bundle, error) {
+	return get(ctx, c, &c.bundles, id, c.Store.Bundle)
+}
+
+// The write methods: each invalidates after the write, whatever its
+// outcome (a failed write may still have committed before the error, e.g.
+// a lost connection on COMMIT's answer).
+
+// Import implements inventory.Store.
+func (c *Store) Import(ctx context.Context, f *inventory.Fixture) error {
+	defer c.Invalidate()
+	return c.Store.Import(ctx, f)
+}
+
+// Reset implements inventory.Store.
+func (c *Store) Reset(ctx context.Context) error {
+	defer c.Invalidate()
+	return c.Store.Reset(ctx)
+}
+
+// ImportStream implements inventory.AdminStore.
+func (c *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixture, error), progress func(inventory.BulkProgress)) (inventory.BulkProgress, error) {
+	defer c.Invalidate()
+	return c.Store.ImportStream(ctx, next, progress)
+}
+
+// CreateUser implements inventory.AdminStore.
+func (c *Store) CreateUser(ctx context.Context, u inventory.User) error {
+	defer c.Invalidate()
+	return c.Store.CreateUser(ctx, u)
+}
+
+// UpdateUser implements inventory.AdminStore.
+func (c *Store) UpdateUser(ctx context.Context, id int64, p inventory.UserPatch) (inventory.User, error) {
+	defer c.Invalidate()
+	return c.Store.UpdateUser(ctx, id, p)
+}
+
+// SaveGroup implements inventory.AdminStore.
+func (c *Store) SaveGroup(ctx context.Context, g inventory.Group, create bool) error {
+	defer c.Invalidate()
+	return c.Store.SaveGroup(ctx, g, create)
+}
+
+// SaveGamePass implements inventory.AdminStore.
+func (c *Store) SaveGamePass(ctx context.Context, g inventory.GamePass, create bool) error {
+	defer c.Invalidate()
+	return c.Store.SaveGamePass(ctx, g, create)
+}
+
+// SaveBadge implements inventory.AdminStore.
+func (c *Store) SaveBadge(ctx context.Context, b inventory.Badge, create bool) error {
+	defer c.Invalidate()
+	return c.Store.SaveBadge(ctx, b, create)
+}
+
+// SaveBundle implements inventory.AdminStore.
+func (c *Store) SaveBundle(ctx context.Context, b inventory.Bundle, create bool) error {
+	defer c.Invalidate()
+	return c.Store.SaveBundle(ctx, b, create)
+}
+
+// CreateAsset implements inventory.AdminStore.
+func (c *Store) CreateAsset(ctx context.Context, a inventory.FixtureAsset) error {
+	defer c.Invalidate()
+	return c.Store.CreateAsset(ctx, a)
+}
+
+// UpdateAsset implements inventory.AdminStore.
+func (c *Store) UpdateAsset(ctx context.Context, id int64, p inventory.AssetPatch) (inventory.Asset, error) {
+	defer c.Invalidate()
+	return c.Store.UpdateAsset(ctx, id, p)
+}
+
+// ListUserAssets implements inventory.Store: without a moderation filter
+// the store lists the copies alone (no join with assets) and each row's
+// asset comes from the cache.
+func (c *Store) ListUserAssets(ctx context.Context, q inventory.UserAssetQuery) ([]inventory.UserAsset, error) {
+	if q.HidePending || q.HideDisapproved || q.NoAsset {
+		return c.Store.ListUserAssets(ctx, q)
+	}
+	nq := q
+	nq.NoAsset = true
+	rows, err := c.Store.ListUserAssets(ctx, nq)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		a, err := c.Asset(ctx, rows[i].AssetID)
+		if err != nil {
+			if inventory.KindOf(err) == inventory.KindNotFound {
+				// Deleted since (a reset): let the joined query answer.
+				return c.Store.ListUserAssets(ctx, q)
+			}
+			return nil, err
+		}
+		rows[i].Asset = a
+	}
+	return rows, nil
+}
