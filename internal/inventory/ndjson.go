@@ -101,6 +101,15 @@ func (r *NDJSONReader) Next() (*Fixture, error) {
 		if len(line) == 0 {
 			continue
 		}
+		if bytes.HasPrefix(line, userAssetPrefix) {
+			// The bulk of any large stream: decoded here directly, with
+			// the document's rules (userAsset), not via ParseFixture.
+			if err := r.userAsset(line); err != nil {
+				return nil, err
+			}
+			n++
+			continue
+		}
 		kind, elem, err := splitKind(line)
 		if err != nil {
 			return nil, &Error{Kind: KindInvalid, Message: fmt.Sprintf("line %d: %s", r.line, err)}
@@ -110,9 +119,7 @@ func (r *NDJSONReader) Next() (*Fixture, error) {
 			return nil, &Error{Kind: KindInvalid, Message: fmt.Sprintf("line %d: unknown kind %q", r.line, kind)}
 		}
 		if name == "userAssets" {
-			// The bulk of any large stream: decoded here directly, with
-			// the document's rules (userAssetLine), not via ParseFixture.
-			if err := r.userAsset(elem); err != nil {
+			if err := r.userAsset(line); err != nil {
 				return nil, err
 			}
 			n++
@@ -180,22 +187,38 @@ func (r *NDJSONReader) atLine(err error) error {
 	return err
 }
 
+var userAssetPrefix = []byte(`{"kind":"userAsset",`)
+
 // userAsset decodes one userAsset line with the rules ParseFixture applies
 // to a "userAssets" element (fixture.go), which this mirrors for speed.
-func (r *NDJSONReader) userAsset(elem []byte) error {
+func (r *NDJSONReader) userAsset(line []byte) error {
 	var d docUserAsset
-	r.dec.Reset(elem)
-	dec := json.NewDecoder(&r.dec)
-	dec.DisallowUnknownFields()
 	path := "line " + strconv.FormatInt(r.line, 10)
-	if err := dec.Decode(&d); err != nil {
-		return &Error{Kind: KindInvalid, Message: path + ": " + strings.TrimPrefix(err.Error(), "json: ")}
+	if !scanUserAsset(line, &d) {
+		d = docUserAsset{}
+		_, elem, err := splitKind(line)
+		if err != nil {
+			return &Error{Kind: KindInvalid, Message: path + ": " + err.Error()}
+		}
+		r.dec.Reset(elem)
+		dec := json.NewDecoder(&r.dec)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&d); err != nil {
+			return &Error{Kind: KindInvalid, Message: path + ": " + strings.TrimPrefix(err.Error(), "json: ")}
+		}
+		if dec.More() {
+			return &Error{Kind: KindInvalid, Message: path + ": one JSON object per line"}
+		}
 	}
 	p := &fixtureParser{now: r.now}
 	ua := UserAsset{ID: d.UserAssetID, AssetID: p.id(path+": assetId", d.AssetID), Owner: p.agent(path+": owner", d.Owner, false),
 		Serial: d.Serial, HoldUntil: p.optTime(path+": holdUntil", d.HoldUntil), ExpireAt: p.optTime(path+": expireAt", d.ExpireAt),
 		Created: p.time(path+": created", d.Created, r.now)}
-	ua.Updated = p.time(path+": updated", d.Updated, ua.Created)
+	if d.Updated == d.Created {
+		ua.Updated = ua.Created
+	} else {
+		ua.Updated = p.time(path+": updated", d.Updated, ua.Created)
+	}
 	if d.UserAssetID != 0 {
 		p.id(path+": userAssetId", d.UserAssetID)
 	}

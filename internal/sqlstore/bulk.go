@@ -23,8 +23,8 @@ import (
 // duration of the load.
 
 const (
-	bulkRowsPerInsert = 64 // copies per multi-row INSERT
-	bulkCacheKiB      = 192 << 10
+	bulkRowsPerInsert = 64       // copies per multi-row INSERT
+	bulkCacheKiB      = 64 << 10 // page cache during a load: more was no faster, and cost RSS
 )
 
 // bulkDropIndexesAt is the number of copies after which SQLite's indexes
@@ -76,19 +76,21 @@ type bulkAsset struct {
 
 // bulk is one ImportStream transaction.
 type bulk struct {
-	ctx      context.Context
-	tx       *sql.Tx
-	s        *Store
-	im       *importer
-	assets   map[int64]*bulkAsset
-	owners   map[inventory.Agent]bool
-	nextID   int64
-	haveNext bool
-	now      int64
+	ctx    context.Context
+	tx     *sql.Tx
+	s      *Store
+	im     *importer
+	assets map[int64]*bulkAsset
+	nextID int64
+	now    int64
 
-	uaStmt, ledgerStmt *sql.Stmt
-	uaArgs, ledgerArgs []any
-	pending            int
+	copies, ledger *rowBuffer
+	// startMax is the largest userAssetId before the load: the ledger
+	// rows of copies above it are written at the end in one INSERT ...
+	// SELECT; a copy at or below it replaces an existing one and gets its
+	// ledger row as it goes.
+	startMax int64
+	above    bool // some copy has id > startMax
 
 	dropped bool     // the indexes are down
 	rebuild []string // CREATE INDEX statements to run at the end
@@ -112,15 +114,15 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 		return inventory.BulkProgress{}, s.wrap("bulk import", err)
 	}
 	defer tx.Rollback()
-	b := &bulk{ctx: ctx, tx: tx, s: s, im: &importer{ctx: ctx, tx: tx, s: s, stmts: map[string]*sql.Stmt{}}, assets: map[int64]*bulkAsset{},
-		owners: map[inventory.Agent]bool{}, now: ms(s.now())}
+	b := &bulk{ctx: ctx, tx: tx, s: s, im: &importer{ctx: ctx, tx: tx, s: s, stmts: map[string]*sql.Stmt{},
+		known: map[string]map[int64]bool{}}, assets: map[int64]*bulkAsset{}, now: ms(s.now())}
 	defer b.close()
-	if b.uaStmt, err = tx.PrepareContext(ctx, s.multiInsert("user_assets", userAssetInsertCols, bulkRowsPerInsert, upsertTail(userAssetInsertCols))); err != nil {
+	b.copies = &rowBuffer{b: b, table: "user_assets", cols: userAssetInsertCols, tail: upsertTail(userAssetInsertCols)}
+	b.ledger = &rowBuffer{b: b, table: "ownership_ledger", cols: ledgerInsertCols}
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM user_assets").Scan(&b.startMax); err != nil {
 		return b.st, s.wrap("bulk import", err)
 	}
-	if b.ledgerStmt, err = tx.PrepareContext(ctx, s.multiInsert("ownership_ledger", ledgerInsertCols, bulkRowsPerInsert, "")); err != nil {
-		return b.st, s.wrap("bulk import", err)
-	}
+	b.nextID = b.startMax
 	b.st.Phase = "load"
 	for {
 		f, err := next()
@@ -137,6 +139,11 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 	}
 	if err := b.flush(); err != nil {
 		return b.st, s.wrap("bulk import", err)
+	}
+	if b.above {
+		if err := s.ledgerCopies(ctx, tx, inventory.LedgerImport, "id > $3", b.startMax); err != nil {
+			return b.st, s.wrap("bulk import: ledger", err)
+		}
 	}
 	if len(b.rebuild) > 0 {
 		b.st.Phase = "index"
@@ -164,22 +171,26 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 // OFF only gives up durability against power loss for this transaction's
 // commit: WAL still makes the commit atomic.
 func (s *Store) loadPragmas(ctx context.Context) (func(), error) {
-	var sync, cache int64
-	if err := s.w.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil {
-		return nil, err
-	}
-	if err := s.w.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cache); err != nil {
-		return nil, err
-	}
-	for _, q := range []string{"PRAGMA synchronous = OFF", fmt.Sprintf("PRAGMA cache_size = %d", -bulkCacheKiB)} {
-		if _, err := s.w.ExecContext(ctx, q); err != nil {
+	// threads: the sorter of the index rebuilds may use helper threads;
+	// temp_store FILE: its runs go to temporary files, not memory (the
+	// store's default), so a 10M-row rebuild stays within a bounded RSS.
+	set := map[string]int64{"synchronous": 0, "cache_size": -bulkCacheKiB, "threads": 2, "temp_store": 1}
+	old := map[string]int64{}
+	for name, v := range set {
+		var cur int64
+		if err := s.w.QueryRowContext(ctx, "PRAGMA "+name).Scan(&cur); err != nil {
+			return nil, err
+		}
+		old[name] = cur
+		if _, err := s.w.ExecContext(ctx, fmt.Sprintf("PRAGMA %s = %d", name, v)); err != nil {
 			return nil, err
 		}
 	}
 	return func() {
 		ctx := context.WithoutCancel(ctx)
-		_, _ = s.w.ExecContext(ctx, fmt.Sprintf("PRAGMA synchronous = %d", sync))
-		_, _ = s.w.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", cache))
+		for name, v := range old {
+			_, _ = s.w.ExecContext(ctx, fmt.Sprintf("PRAGMA %s = %d", name, v))
+		}
 		_, _ = s.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
 	}, nil
 }
@@ -188,11 +199,39 @@ func (b *bulk) close() {
 	for _, st := range b.im.stmts {
 		st.Close()
 	}
-	for _, st := range []*sql.Stmt{b.uaStmt, b.ledgerStmt} {
-		if st != nil {
-			st.Close()
-		}
+}
+
+// rowBuffer batches rows of one table into multi-row INSERTs.
+type rowBuffer struct {
+	b           *bulk
+	table, tail string
+	cols        []string
+	args        []any
+	n           int
+}
+
+func (r *rowBuffer) add(vals ...any) error {
+	r.args = append(r.args, vals...)
+	r.n++
+	if r.n == bulkRowsPerInsert {
+		return r.flush()
 	}
+	return nil
+}
+
+func (r *rowBuffer) flush() error {
+	if r.n == 0 {
+		return nil
+	}
+	st, err := r.b.im.stmt(r.b.s.multiInsert(r.table, r.cols, r.n, r.tail))
+	if err != nil {
+		return err
+	}
+	if _, err := st.ExecContext(r.b.ctx, r.args...); err != nil {
+		return err
+	}
+	r.args, r.n = r.args[:0], 0
+	return nil
 }
 
 func (b *bulk) apply(f *inventory.Fixture) error {
@@ -200,13 +239,16 @@ func (b *bulk) apply(f *inventory.Fixture) error {
 		return err
 	}
 	for _, u := range f.Users {
-		b.owners[inventory.Agent{Type: inventory.AgentUser, ID: u.ID}] = true
+		b.im.remember("users", u.ID)
 	}
 	for _, g := range f.Groups {
-		b.owners[inventory.Agent{Type: inventory.AgentGroup, ID: g.ID}] = true
+		b.im.remember("agent_groups", g.ID)
 	}
 	if err := b.im.assets(f); err != nil {
 		return err
+	}
+	for _, a := range f.Assets {
+		b.im.remember("assets", a.ID)
 	}
 	for _, a := range f.Assets {
 		if ai := b.assets[a.ID]; ai != nil { // the import may have changed it
@@ -221,8 +263,20 @@ func (b *bulk) apply(f *inventory.Fixture) error {
 	n := len(f.Users) + len(f.Groups) + len(f.Friendships) + len(f.Follows) + len(f.Sessions) + len(f.Assets) +
 		len(f.UserAssets) + len(f.GamePasses) + len(f.Badges) + len(f.Bundles) + len(f.UserItems) + len(f.Places) +
 		len(f.UserPlaces) + len(f.Collections)
+	for _, g := range f.GamePasses {
+		b.im.remember("game_passes", g.ID)
+	}
+	for _, x := range f.Badges {
+		b.im.remember("badges", x.ID)
+	}
+	for _, x := range f.Bundles {
+		b.im.remember("bundles", x.ID)
+	}
 	if err := b.im.items(f); err != nil {
 		return err
+	}
+	for _, p := range f.Places {
+		b.im.remember("places", p.ID)
 	}
 	if err := b.im.places(f); err != nil {
 		return err
@@ -238,11 +292,10 @@ func (b *bulk) asset(path string, id int64) (*bulkAsset, error) {
 	}
 	// The last serial in the store: with the indexes down, every asset
 	// that existed was preloaded (dropIndexes), so a new one has none.
+	// No copy of it can be queued yet: an asset enters b.assets before its
+	// first copy does.
 	maxSerial := "0"
 	if !b.dropped {
-		if err := b.flush(); err != nil { // MAX(serial) must see every copy so far
-			return nil, err
-		}
 		maxSerial = "(SELECT COALESCE(MAX(serial), 0) FROM user_assets WHERE asset_id = $1)"
 	}
 	a := &bulkAsset{}
@@ -258,17 +311,6 @@ func (b *bulk) asset(path string, id int64) (*bulkAsset, error) {
 	return a, nil
 }
 
-func (b *bulk) owner(path string, a inventory.Agent) error {
-	if b.owners[a] {
-		return nil
-	}
-	if err := b.im.needAgent(path+".owner", a); err != nil {
-		return err
-	}
-	b.owners[a] = true
-	return nil
-}
-
 // userAsset queues one copy. Rules as in Import: serials only on numbered
 // assets, instance ids only on collectibles, both generated when absent.
 func (b *bulk) userAsset(ua *inventory.FixtureUserAsset) error {
@@ -276,7 +318,7 @@ func (b *bulk) userAsset(ua *inventory.FixtureUserAsset) error {
 	if err != nil {
 		return err
 	}
-	if err := b.owner(ua.Path, ua.Owner); err != nil {
+	if err := b.im.needAgent(ua.Path+".owner", ua.Owner); err != nil {
 		return err
 	}
 	if ua.Serial != nil && !ai.kind.HasSerials() {
@@ -284,12 +326,6 @@ func (b *bulk) userAsset(ua *inventory.FixtureUserAsset) error {
 	}
 	if ua.InstanceID != "" && ai.kind != inventory.Collectible {
 		return invalid(ua.Path+".collectibleItemInstanceId", "asset %d is not a collectible", ua.AssetID)
-	}
-	if !b.haveNext {
-		if err := b.tx.QueryRowContext(b.ctx, "SELECT COALESCE(MAX(id), 0) FROM user_assets").Scan(&b.nextID); err != nil {
-			return err
-		}
-		b.haveNext = true
 	}
 	if ua.ID == 0 {
 		b.nextID++
@@ -309,43 +345,32 @@ func (b *bulk) userAsset(ua *inventory.FixtureUserAsset) error {
 	if ua.InstanceID == "" && ai.kind == inventory.Collectible {
 		ua.InstanceID = uuid.NewString()
 	}
-	b.uaArgs = append(b.uaArgs, ua.ID, ua.AssetID, ai.typ, b2i(ai.kind != inventory.NotLimited), int(ua.Owner.Type), ua.Owner.ID,
-		ua.Serial, nullStr(ua.InstanceID), optMS(ua.HoldUntil), optMS(ua.ExpireAt), ms(ua.Created), ms(ua.Updated))
-	b.ledgerArgs = append(b.ledgerArgs, b.now, int(inventory.LedgerImport), 0, ua.AssetID, ua.ID, ua.Serial,
-		nullStr(ua.InstanceID), int(ua.Owner.Type), ua.Owner.ID)
-	b.pending++
+	if err := b.copies.add(ua.ID, ua.AssetID, ai.typ, b2i(ai.kind != inventory.NotLimited), int(ua.Owner.Type), ua.Owner.ID,
+		ua.Serial, nullStr(ua.InstanceID), optMS(ua.HoldUntil), optMS(ua.ExpireAt), ms(ua.Created), ms(ua.Updated)); err != nil {
+		return b.rowError(err)
+	}
 	b.st.UserAssets++
-	if b.pending == bulkRowsPerInsert {
-		return b.flush()
+	if ua.ID > b.startMax {
+		b.above = true
+	} else if err := b.ledger.add(b.now, int(inventory.LedgerImport), 0, ua.AssetID, ua.ID, ua.Serial,
+		nullStr(ua.InstanceID), int(ua.Owner.Type), ua.Owner.ID); err != nil {
+		return err
+	}
+	if !b.dropped && b.s.d.Name == "sqlite" && b.st.UserAssets >= bulkDropIndexesAt {
+		if err := b.flush(); err != nil {
+			return err
+		}
+		return b.dropIndexes()
 	}
 	return nil
 }
 
-// flush writes the queued copies and their ledger rows.
+// flush writes the queued copies and ledger rows.
 func (b *bulk) flush() error {
-	if b.pending == 0 {
-		return nil
+	if err := b.copies.flush(); err != nil {
+		return b.rowError(err)
 	}
-	if b.pending == bulkRowsPerInsert {
-		if _, err := b.uaStmt.ExecContext(b.ctx, b.uaArgs...); err != nil {
-			return b.rowError(err)
-		}
-		if _, err := b.ledgerStmt.ExecContext(b.ctx, b.ledgerArgs...); err != nil {
-			return err
-		}
-	} else {
-		if _, err := b.tx.ExecContext(b.ctx, b.s.multiInsert("user_assets", userAssetInsertCols, b.pending, upsertTail(userAssetInsertCols)), b.uaArgs...); err != nil {
-			return b.rowError(err)
-		}
-		if _, err := b.tx.ExecContext(b.ctx, b.s.multiInsert("ownership_ledger", ledgerInsertCols, b.pending, ""), b.ledgerArgs...); err != nil {
-			return err
-		}
-	}
-	b.uaArgs, b.ledgerArgs, b.pending = b.uaArgs[:0], b.ledgerArgs[:0], 0
-	if b.s.d.Name == "sqlite" && !b.dropped && b.st.UserAssets >= bulkDropIndexesAt {
-		return b.dropIndexes()
-	}
-	return nil
+	return b.ledger.flush()
 }
 
 func (b *bulk) rowError(err error) error {
@@ -355,9 +380,11 @@ func (b *bulk) rowError(err error) error {
 	return err
 }
 
-// dropIndexes drops the secondary indexes of user_assets and the ledger
-// (SQLite, inside the load's transaction) and remembers how to rebuild them.
-// It first reads every asset's last serial, while the index still answers.
+// dropIndexes drops the secondary indexes of user_assets (SQLite, inside
+// the load's transaction) and remembers how to rebuild them. It first reads
+// every asset's last serial, while the index still answers. The ledger's
+// index stays: the ledger's rows arrive in its order (ledgerCopies at the
+// end walks the new copies by id), so maintaining it is cheaper than a sort.
 func (b *bulk) dropIndexes() error {
 	err := each(b.ctx, b.tx, `SELECT a.id, a.asset_type, a.limited,
 		(SELECT COALESCE(MAX(serial), 0) FROM user_assets WHERE asset_id = a.id) FROM assets a`, func(sc scanner) error {
@@ -377,7 +404,7 @@ func (b *bulk) dropIndexes() error {
 		return err
 	}
 	rows, err := b.tx.QueryContext(b.ctx, `SELECT name, sql FROM sqlite_master
-		WHERE type = 'index' AND tbl_name IN ('user_assets', 'ownership_ledger') AND sql IS NOT NULL ORDER BY name`)
+		WHERE type = 'index' AND tbl_name = 'user_assets' AND sql IS NOT NULL ORDER BY name`)
 	if err != nil {
 		return err
 	}

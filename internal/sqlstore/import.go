@@ -18,6 +18,22 @@ type importer struct {
 	// stmts, when set, caches prepared statements by text: the SQLite
 	// driver would otherwise prepare every statement anew (bulk import).
 	stmts map[string]*sql.Stmt
+	// known, when set, remembers rows known to exist, by table, so that
+	// references are checked against the store once (bulk import).
+	known map[string]map[int64]bool
+}
+
+// remember notes that table holds id (bulk import).
+func (im *importer) remember(table string, id int64) {
+	if im.known == nil {
+		return
+	}
+	m := im.known[table]
+	if m == nil {
+		m = map[int64]bool{}
+		im.known[table] = m
+	}
+	m[id] = true
 }
 
 // stmt returns the cached prepared statement for q.
@@ -46,6 +62,9 @@ func (im *importer) exec(q string, args ...any) error {
 }
 
 func (im *importer) exists(table, col string, id int64) (bool, error) {
+	if im.known[table][id] {
+		return true, nil
+	}
 	var one int
 	q := "SELECT 1 FROM " + table + " WHERE " + col + " = $1"
 	var err error
@@ -59,6 +78,9 @@ func (im *importer) exists(table, col string, id int64) (bool, error) {
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
+	}
+	if err == nil {
+		im.remember(table, id)
 	}
 	return err == nil, err
 }

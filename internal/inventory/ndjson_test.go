@@ -1,0 +1,68 @@
+package inventory
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestScanUserAssetAgreesWithJSON: wherever the fast scanner accepts a
+// line, it decodes exactly what encoding/json decodes.
+func TestScanUserAssetAgreesWithJSON(t *testing.T) {
+	lines := []string{
+		`{"kind":"userAsset","userAssetId":1,"assetId":2,"owner":{"type":"User","id":3},"created":"2020-01-01T00:00:00.000Z","updated":"2020-01-01T00:00:00.000Z"}`,
+		`{"kind":"userAsset", "assetId": 2 , "owner": {"id": 3, "type": 2}, "serialNumber": 7, "collectibleItemInstanceId":"a8a27d38-ee51-4cf4-8b0a-485d0dfd8607","holdUntil":"2099-01-01T00:00:00Z"}`,
+		`{"kind":"userAsset","assetId":2,"owner":null,"serialNumber":null,"expireAt":null}`,
+		`{"kind":"userAsset","assetId":-5,"owner":{"type":"Group","id":9223372036854775807}}`,
+		`{"kind":"userAsset","assetId":2,"name":"unknown key"}`,
+		`{"kind":"userAsset","assetId":2.5}`,
+		`{"kind":"userAsset","assetId":2,"created":"esc\"aped"}`,
+		`{"kind":"userAsset","assetId":99999999999999999999}`,
+		`{"kind":"userAsset","assetId":2} trailing`,
+		`{"kind":"userAsset","assetId":2,}`,
+		`{"kind":"userAsset"}`,
+	}
+	accepted := 0
+	for _, l := range lines {
+		var fast docUserAsset
+		if !scanUserAsset([]byte(l), &fast) {
+			continue
+		}
+		accepted++
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("scanner accepted invalid JSON %s", l)
+		}
+		delete(m, "kind")
+		b, _ := json.Marshal(m)
+		var slow docUserAsset
+		if err := json.Unmarshal(b, &slow); err != nil {
+			t.Fatalf("%s: %v", l, err)
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Errorf("%s:\nfast %+v\nslow %+v", l, fast, slow)
+		}
+	}
+	if accepted != 5 {
+		t.Errorf("scanner accepted %d lines, want 5", accepted)
+	}
+}
+
+// TestNDJSONErrorsNameTheLine covers both decoding paths.
+func TestNDJSONErrorsNameTheLine(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"{\"kind\":\"user\",\"id\":1,\"username\":\"a\"}\n{\"kind\":\"userAsset\",\"assetId\":0,\"owner\":{\"type\":\"User\",\"id\":1}}\n", "line 2: assetId"},
+		{"\n{\"kind\":\"userAsset\",\"assetId\":1,\"owner\":{\"type\":\"User\",\"id\":1},\"bogus\":1}\n", "line 2: "},
+		{"{\"kind\":\"user\",\"id\":1}\n", "line 1: users.username"},
+		{"{\"kind\":\"nope\"}\n", `line 1: unknown kind "nope"`},
+		{"[1]\n", "line 1: not a JSON object"},
+	} {
+		r := NewNDJSONReader(strings.NewReader(c.in), time.Now(), 0)
+		_, err := r.Next()
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%q: got %v, want prefix %q", c.in, err, c.want)
+		}
+	}
+}
