@@ -34,6 +34,8 @@ var bulkDropIndexesAt int64 = 100_000
 var userAssetInsertCols = []string{"id", "asset_id", "asset_type", "collectible", "owner_type", "owner_id", "serial",
 	"instance_id", "hold_until", "expire_at", "created", "updated"}
 
+var userInsertCols = []string{"id", "username", "display_name", "membership", "privacy", "banned", "created"}
+
 var ledgerInsertCols = []string{"at", "op", "item_type", "item_id", "user_asset_id", "serial", "instance_id", "to_type", "to_id"}
 
 // multiInsert returns an INSERT of n rows of cols, with an upsert tail.
@@ -84,7 +86,7 @@ type bulk struct {
 	nextID int64
 	now    int64
 
-	copies, ledger *rowBuffer
+	copies, ledger, users, friends, follows *rowBuffer
 	// startMax is the largest userAssetId before the load: the ledger
 	// rows of copies above it are written at the end in one INSERT ...
 	// SELECT; a copy at or below it replaces an existing one and gets its
@@ -119,6 +121,10 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 	defer b.close()
 	b.copies = &rowBuffer{b: b, table: "user_assets", cols: userAssetInsertCols, tail: upsertTail(userAssetInsertCols)}
 	b.ledger = &rowBuffer{b: b, table: "ownership_ledger", cols: ledgerInsertCols}
+	b.users = &rowBuffer{b: b, table: "users", cols: userInsertCols, tail: upsertTail(userInsertCols)}
+	// A friendship is two rows (both directions): each add carries both.
+	b.friends = &rowBuffer{b: b, table: "friendships", cols: []string{"user_id", "friend_id"}, pairs: true, tail: " ON CONFLICT DO NOTHING"}
+	b.follows = &rowBuffer{b: b, table: "follows", cols: []string{"follower_id", "following_id"}, tail: " ON CONFLICT DO NOTHING"}
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM user_assets").Scan(&b.startMax); err != nil {
 		return b.st, s.wrap("bulk import", err)
 	}
@@ -208,6 +214,7 @@ type rowBuffer struct {
 	cols        []string
 	args        []any
 	n           int
+	pairs       bool // each add is two rows
 }
 
 func (r *rowBuffer) add(vals ...any) error {
@@ -223,7 +230,11 @@ func (r *rowBuffer) flush() error {
 	if r.n == 0 {
 		return nil
 	}
-	st, err := r.b.im.stmt(r.b.s.multiInsert(r.table, r.cols, r.n, r.tail))
+	rows := r.n
+	if r.pairs {
+		rows *= 2
+	}
+	st, err := r.b.im.stmt(r.b.s.multiInsert(r.table, r.cols, rows, r.tail))
 	if err != nil {
 		return err
 	}
@@ -235,11 +246,42 @@ func (r *rowBuffer) flush() error {
 }
 
 func (b *bulk) apply(f *inventory.Fixture) error {
-	if err := b.im.people(f); err != nil {
-		return err
-	}
+	// Users and the social graph, the largest sections after the copies,
+	// go through multi-row INSERTs too; the rest through the importer.
 	for _, u := range f.Users {
+		if err := b.users.add(u.ID, u.Name, u.DisplayName, u.Membership, int(u.Privacy), b2i(u.Banned), ms(u.Created)); err != nil {
+			return err
+		}
 		b.im.remember("users", u.ID)
+	}
+	for i, fr := range f.Friendships {
+		path := fmt.Sprintf("friendships[%d]", i)
+		if err := b.im.need(path+".userId", "user", "users", "id", fr[0]); err != nil {
+			return err
+		}
+		if err := b.im.need(path+".friendId", "user", "users", "id", fr[1]); err != nil {
+			return err
+		}
+		if err := b.friends.add(fr[0], fr[1], fr[1], fr[0]); err != nil {
+			return err
+		}
+	}
+	for i, fo := range f.Follows {
+		path := fmt.Sprintf("follows[%d]", i)
+		if err := b.im.need(path+".followerId", "user", "users", "id", fo[0]); err != nil {
+			return err
+		}
+		if err := b.im.need(path+".followingId", "user", "users", "id", fo[1]); err != nil {
+			return err
+		}
+		if err := b.follows.add(fo[0], fo[1]); err != nil {
+			return err
+		}
+	}
+	rest := *f
+	rest.Users, rest.Friendships, rest.Follows = nil, nil, nil
+	if err := b.im.people(&rest); err != nil {
+		return err
 	}
 	for _, g := range f.Groups {
 		b.im.remember("agent_groups", g.ID)
@@ -367,10 +409,15 @@ func (b *bulk) userAsset(ua *inventory.FixtureUserAsset) error {
 
 // flush writes the queued copies and ledger rows.
 func (b *bulk) flush() error {
+	for _, r := range []*rowBuffer{b.users, b.friends, b.follows, b.ledger} {
+		if err := r.flush(); err != nil {
+			return err
+		}
+	}
 	if err := b.copies.flush(); err != nil {
 		return b.rowError(err)
 	}
-	return b.ledger.flush()
+	return nil
 }
 
 func (b *bulk) rowError(err error) error {
