@@ -3,7 +3,8 @@
 // the one SQL implementation in internal/sqlstore serves both stores; the
 // reader and the writer are the same pool. Migrations (migrations/*.sql,
 // numbered like the SQLite store's) are applied at start under an advisory
-// lock, so replicas starting together migrate once.
+// lock, so replicas starting together migrate once, on connections of
+// their own without the request path's deadlines.
 //
 // Nothing waits on a lost database past a bounded time: connecting has a
 // connect timeout, every statement and pool acquisition a client-side
@@ -11,7 +12,7 @@
 // tunes them:
 //
 //	postgres://user@host/db?connect_timeout=5        seconds (pgx; default 5)
-//	                       &query_timeout=10s        client deadline per statement (default 10s; inventoryd's own)
+//	                       &query_timeout=10s        client deadline per step (default 10s, 0 off; inventoryd's own)
 //	                       &statement_timeout=10000  server-side, ms (default: query_timeout)
 //	                       &pool_max_conns=16        pool size (default max(8, 4*GOMAXPROCS))
 //
@@ -108,8 +109,6 @@ func config(url string) (*pgxpool.Config, time.Duration, error) {
 	if !strings.Contains(url, "pool_max_conns") {
 		cfg.MaxConns = int32(max(8, 4*runtime.GOMAXPROCS(0)))
 	}
-	// Migrations hold one connection for the advisory lock and use another.
-	cfg.MaxConns = max(cfg.MaxConns, 2)
 	if cfg.PingTimeout <= 0 {
 		cfg.PingTimeout = min(cfg.ConnConfig.ConnectTimeout, 2*time.Second)
 	}
@@ -136,6 +135,13 @@ func OpenWith(ctx context.Context, url string, o Options) (*sqlstore.Store, erro
 	if o.Tracer != nil {
 		cfg.ConnConfig.Tracer = o.Tracer
 	}
+	dir := o.Migrations
+	if dir == nil {
+		dir = Migrations()
+	}
+	if err := migrate(ctx, cfg.ConnConfig, dir); err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
@@ -143,39 +149,36 @@ func OpenWith(ctx context.Context, url string, o Options) (*sqlstore.Store, erro
 	db := sql.OpenDB(&connector{inner: stdlib.GetPoolConnector(pool), timeout: queryTimeout, close: pool.Close})
 	// The pgxpool pools; database/sql hands each connection back at once.
 	db.SetMaxIdleConns(0)
-	dir := o.Migrations
-	if dir == nil {
-		dir = Migrations()
-	}
-	if err := migrate(ctx, pool, db, dir, cfg.ConnConfig.ConnectTimeout); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open postgres: %w", err)
-	}
 	return sqlstore.New(db, db, Dialect()), nil
 }
 
 // migrate applies the migrations while holding a session advisory lock
 // keyed by the schema, so that processes starting at once take turns: the
-// first migrates, the others then find the versions recorded.
-func migrate(ctx context.Context, pool *pgxpool.Pool, db *sql.DB, dir fs.FS, connectTimeout time.Duration) error {
-	actx, cancel := context.WithTimeout(ctx, connectTimeout)
-	c, err := pool.Acquire(actx)
+// first migrates, the others wait and then find the versions recorded.
+// Migrations run on connections of their own, without the request path's
+// deadlines and statement_timeout: waiting for another replica's
+// migration, or building an index on a large table, may take long.
+func migrate(ctx context.Context, cc *pgx.ConnConfig, dir fs.FS) error {
+	cfg := cc.Copy()
+	cfg.RuntimeParams["statement_timeout"] = "0"
+	cfg.Tracer = nil
+	db := stdlib.OpenDB(*cfg)
+	defer db.Close()
+	actx, cancel := context.WithTimeout(ctx, cfg.ConnectTimeout)
+	lock, err := db.Conn(actx)
 	cancel()
 	if err != nil {
 		return err
 	}
-	defer c.Release()
+	defer lock.Close() // the session's end releases the lock in any case
 	const key = "hashtextextended('inventoryd.migrate.' || COALESCE(current_schema(), ''), 0)"
-	if _, err := c.Exec(ctx, "SELECT pg_advisory_lock("+key+")"); err != nil {
+	if _, err := lock.ExecContext(ctx, "SELECT pg_advisory_lock("+key+")"); err != nil {
 		return err
 	}
 	defer func() {
-		uctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+		uctx, cancel := context.WithTimeout(context.Background(), cfg.ConnectTimeout)
 		defer cancel()
-		if _, err := c.Exec(uctx, "SELECT pg_advisory_unlock("+key+")"); err != nil {
-			// The lock ends with the session: do not return it to the pool.
-			c.Conn().Close(uctx)
-		}
+		_, _ = lock.ExecContext(uctx, "SELECT pg_advisory_unlock("+key+")")
 	}()
 	_, err = sqlstore.Migrate(ctx, db, dir)
 	return err

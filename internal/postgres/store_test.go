@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -214,4 +215,24 @@ func TestSessionSettings(t *testing.T) {
 	if timeout != "7s" || app != "inventoryd" || idle != "1min" {
 		t.Fatalf("statement_timeout %s, application_name %s, idle_in_transaction_session_timeout %s", timeout, app, idle)
 	}
+}
+
+// Migrations are not bound by the request path's limits: a migration
+// step longer than query_timeout (and the statement_timeout it implies)
+// completes.
+func TestSlowMigration(t *testing.T) {
+	u := storetest.PostgresURL(t)
+	u, _ = storetest.WithParam(u, "query_timeout", "200ms")
+	dir := fstest.MapFS{}
+	names, _ := fs.Glob(postgres.Migrations(), "*.sql")
+	for _, n := range names {
+		b, _ := fs.ReadFile(postgres.Migrations(), n)
+		dir[n] = &fstest.MapFile{Data: b}
+	}
+	dir["9999_slow.sql"] = &fstest.MapFile{Data: []byte("SELECT pg_sleep(0.5);")}
+	st, err := postgres.OpenWith(context.Background(), u, postgres.Options{Migrations: dir})
+	if err != nil {
+		t.Fatalf("open with a slow migration: %v", err)
+	}
+	st.Close()
 }
