@@ -209,6 +209,8 @@ func Kind(err error) inventory.Kind {
 		switch {
 		case pe.Code == "23505": // unique_violation
 			return inventory.KindConflict
+		case pe.Code == "22021", pe.Code == "22P05": // a NUL or an untranslatable character in text
+			return inventory.KindInvalid
 		case pe.Code == "40001", pe.Code == "40P01", // still failing after the retries
 			pe.Code == "57014",                // query_canceled: statement_timeout
 			pe.Code == "55P03",                // lock_not_available: lock_timeout

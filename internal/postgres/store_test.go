@@ -42,7 +42,8 @@ func TestKind(t *testing.T) {
 		"40001": inventory.KindUnavailable, "40P01": inventory.KindUnavailable,
 		"57014": inventory.KindUnavailable, "57P01": inventory.KindUnavailable, "57P03": inventory.KindUnavailable,
 		"08006": inventory.KindUnavailable, "53300": inventory.KindUnavailable, "25006": inventory.KindUnavailable,
-		"42P01": inventory.KindInternal, "22021": inventory.KindInternal, "23502": inventory.KindInternal,
+		"22021": inventory.KindInvalid, "22P05": inventory.KindInvalid,
+		"42P01": inventory.KindInternal, "23502": inventory.KindInternal,
 	} {
 		err := fmt.Errorf("wrapped: %w", &pgconn.PgError{Code: code})
 		if got := postgres.Kind(err); got != want {
