@@ -85,9 +85,10 @@ func normalize(b []byte) []byte { return cursorField.ReplaceAll(b, []byte(`"$1":
 // The same data on SQLite and on PostgreSQL gives the same answers: every
 // endpoint, pages followed by their cursors, errors, and writes.
 func TestStoresAnswerAlike(t *testing.T) {
+	pgURL := storetest.PostgresURL(t)
 	doc := writeDoc(t, "parity.json", parityWithPages())
 	lite := start(t, "--db", filepath.Join(t.TempDir(), "parity.db"), "--fixtures", doc)
-	pg := start(t, "--db", storetest.PostgresURL(t), "--fixtures", doc)
+	pg := start(t, "--db", pgURL, "--fixtures", doc)
 
 	type req struct {
 		method, path, cookie string
