@@ -21,6 +21,10 @@ type Page struct {
 	Order    SortOrder // Asc or Desc
 	Backward bool      // walk against Order from After (a previous page)
 	Limit    int       // rows wanted; stores return up to Limit rows
+	// NoOwner lets ListAssetOwners leave the owner fields (OwnerName,
+	// OwnerMember, OwnerPrivacy, OwnerBanned, OwnerKnown) zero: the caller
+	// fills them from its own copy of the users (internal/inventory/cache).
+	NoOwner bool
 }
 
 // UserAssetQuery selects owned copies of one owner.

@@ -18,6 +18,9 @@ func (s *Store) ListAssetOwners(ctx context.Context, assetID int64, p inventory.
 		args = append(args, p.After.ID)
 	}
 	args = append(args, p.Limit)
+	if p.NoOwner {
+		return s.listOwnersBare(ctx, args, cond, dir, reversed, p.Limit)
+	}
 	q := fmt.Sprintf(`SELECT %s, COALESCE(u.username, g.name, ''), COALESCE(u.membership, 0), COALESCE(u.privacy, 6),
 		COALESCE(u.banned, 0), CASE WHEN u.id IS NULL AND g.id IS NULL THEN 0 ELSE 1 END
 		FROM user_assets ua
@@ -41,6 +44,32 @@ func (s *Store) ListAssetOwners(ctx context.Context, assetID int64, p inventory.
 		ua.OwnerName, ua.OwnerMember, ua.OwnerPrivacy = name, member, inventory.Privacy(privacy)
 		ua.OwnerBanned, ua.OwnerKnown = banned != 0, known != 0
 		out = append(out, ua)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap("list owners", err)
+	}
+	if reversed {
+		reverse(out)
+	}
+	return out, nil
+}
+
+// listOwnersBare is ListAssetOwners without the owners (Page.NoOwner): one
+// index range on user_assets_asset, no join.
+func (s *Store) listOwnersBare(ctx context.Context, args []any, cond, dir string, reversed bool, limit int) ([]inventory.UserAsset, error) {
+	q := fmt.Sprintf("SELECT %s FROM user_assets ua WHERE ua.asset_id = $1%s ORDER BY ua.id %s LIMIT $%d", userAssetCols, cond, dir, len(args))
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return nil, s.wrap("list owners", err)
+	}
+	defer rows.Close()
+	out := make([]inventory.UserAsset, 0, limit)
+	for rows.Next() {
+		var r userAssetRow
+		if err := rows.Scan(r.dest()...); err != nil {
+			return nil, s.wrap("list owners", err)
+		}
+		out = append(out, r.userAsset())
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.wrap("list owners", err)

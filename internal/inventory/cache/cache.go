@@ -29,7 +29,7 @@ import (
 )
 
 // DefaultMaxEntries bounds each cached table (users, assets, ...).
-const DefaultMaxEntries = 1 << 16
+const DefaultMaxEntries = 1 << 15
 
 const shards = 64
 
@@ -260,6 +260,87 @@ func (c *Store) ListUserAssets(ctx context.Context, q inventory.UserAssetQuery) 
 			return nil, err
 		}
 		rows[i].Asset = a
+	}
+	return rows, nil
+}
+
+// maxOwnerMisses is how many owners of a page may be missing from the
+// cache before ListAssetOwners lets the store join them instead (one
+// statement rather than a point read each).
+const maxOwnerMisses = 4
+
+// maxOwnerWarm is how many of the missing owners such a page loads into
+// the cache (point reads) after answering from the joined query.
+const maxOwnerWarm = 8
+
+// fresh reports whether id has a servable entry, without loading it.
+func fresh[T any](c *Store, t *table[T], id int64) bool {
+	sh := t.shard(id)
+	gen, now := c.gen.Load(), c.now()
+	sh.mu.RLock()
+	e, ok := sh.m[id]
+	sh.mu.RUnlock()
+	return ok && e.gen == gen && now < e.exp
+}
+
+// ListAssetOwners implements inventory.Store: the store lists the copies
+// alone (Page.NoOwner) and the owners come from the cache, unless more
+// than a few of them are not cached (a cold or deep page): then the
+// store's joined query answers.
+func (c *Store) ListAssetOwners(ctx context.Context, assetID int64, p inventory.Page) ([]inventory.UserAsset, error) {
+	if p.NoOwner {
+		return c.Store.ListAssetOwners(ctx, assetID, p)
+	}
+	np := p
+	np.NoOwner = true
+	rows, err := c.Store.ListAssetOwners(ctx, assetID, np)
+	if err != nil {
+		return nil, err
+	}
+	var missed []inventory.Agent
+	for i := range rows {
+		o := rows[i].Owner
+		if (o.Type == inventory.AgentUser && !fresh(c, &c.users, o.ID)) || (o.Type == inventory.AgentGroup && !fresh(c, &c.groups, o.ID)) {
+			missed = append(missed, o)
+		}
+	}
+	if len(missed) > maxOwnerMisses {
+		joined, err := c.Store.ListAssetOwners(ctx, assetID, p)
+		if err != nil {
+			return nil, err
+		}
+		// Warm a few of the missing owners, so that a page asked again
+		// soon is served from the cache after a few requests.
+		for _, o := range missed[:min(len(missed), maxOwnerWarm)] {
+			if o.Type == inventory.AgentUser {
+				_, _ = c.User(ctx, o.ID)
+			} else {
+				_, _ = c.Group(ctx, o.ID)
+			}
+		}
+		return joined, nil
+	}
+	for i := range rows {
+		ua := &rows[i]
+		// As the joined query: an unknown owner has no name, membership
+		// 0, privacy AllUsers, not banned, OwnerKnown false.
+		ua.OwnerName, ua.OwnerMember, ua.OwnerPrivacy, ua.OwnerBanned, ua.OwnerKnown = "", 0, inventory.PrivacyAllUsers, false, false
+		switch ua.Owner.Type {
+		case inventory.AgentUser:
+			u, err := c.User(ctx, ua.Owner.ID)
+			if err == nil {
+				ua.OwnerName, ua.OwnerMember, ua.OwnerPrivacy, ua.OwnerBanned, ua.OwnerKnown = u.Name, u.Membership, u.Privacy, u.Banned, true
+			} else if inventory.KindOf(err) != inventory.KindNotFound {
+				return nil, err
+			}
+		case inventory.AgentGroup:
+			g, err := c.Group(ctx, ua.Owner.ID)
+			if err == nil {
+				ua.OwnerName, ua.OwnerKnown = g.Name, true
+			} else if inventory.KindOf(err) != inventory.KindNotFound {
+				return nil, err
+			}
+		}
 	}
 	return rows, nil
 }
