@@ -231,18 +231,18 @@ func validParam(rng *rand.Rand, name string) string {
 // target (already escaped where the request line needs it).
 var hostilePathValues = []string{
 	"9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
-	"18446744073709551616", "99999999999999999999999999999999", strings.Repeat("9", 5000),
-	"-1", "0", "-0", "+1", "00000000000000000001", "000000000000000000000000000156", "1.0", "1e3", "0x10", "0b1", "1_000",
-	"%201", "1%20", "%09", "%20", "abc", "null", "undefined", "NaN", "Infinity", "true",
-	"١٢٣", "１２３", "१२३", "²", "Ⅻ", url.PathEscape("١٥٦"), url.PathEscape("１５６"),
-	"%FF", "%C0%AF", "%ED%A0%80", "%00", "%0A", "%0D%0A", "\xff\xfe", "%E2%80%AE", "\u202e156",
-	"..", ".", "%2E%2E", "%2e", "%2F", "a%2Fb", "%5C", "%25", "%", "%G0", "%%",
-	"%3Cscript%3E", "'", "%22", "%22%3E%3Cscript%3Ealert(1)%3C/script%3E", "$%7Bjndi:ldap://x%7D", "%7B%7B7*7%7D%7D",
-	"%25s%25n", strings.Repeat("A", 10000), strings.Repeat("%FF", 3000), "İ", "\u212a", "ß",
-	"Asset;drop", "1;1", "1,2", "1%2C2", "{userId}", "*", "~", "@", "1@2", "1:2",
-	"00000000-0000-0000-0000-00000000000", "521cca19-75bb-4e05-a0af-633b1532c24d-", "{521cca19-75bb-4e05-a0af-633b1532c24d}",
+	"99999999999999999999999999999999", strings.Repeat("9", 5000),
+	"-1", "0", "-0", "+1", "000000000000000000000000000156", "1.0", "1e3", "0x10", "1_000",
+	"%201", "%09", "abc", "null", "NaN",
+	"١٢٣", "１２３", "²", url.PathEscape("１５６"),
+	"%FF", "%C0%AF", "%ED%A0%80", "%00", "%0D%0A", "\xff\xfe", "%E2%80%AE",
+	"..", ".", "%2E%2E", "%2F", "a%2Fb", "%5C", "%25", "%", "%G0",
+	"%22%3E%3Cscript%3Ealert(1)%3C/script%3E", "$%7Bjndi:ldap://x%7D", "%25s%25n",
+	strings.Repeat("A", 10000), strings.Repeat("%FF", 3000), "İ", "\u212a",
+	"1;1", "1,2", "{userId}", "*", "1@2",
+	"00000000-0000-0000-0000-00000000000", "{521cca19-75bb-4e05-a0af-633b1532c24d}",
 	"urn:uuid:521cca19-75bb-4e05-a0af-633b1532c24d", "521cca1975bb4e05a0af633b1532c24d", "521CCA19-75BB-4E05-A0AF-633B1532C24D",
-	"Asset%00", "GAMEPASS", "gamepass", "-0", "5", "99", "Hat,Shirt", "Place", "Badge",
+	"Asset%00", "GAMEPASS", "5", "99", "Hat,Shirt", "Place", "Badge",
 }
 
 // hostileQueryValues are query values as they appear in the target.
@@ -514,7 +514,7 @@ func hostileTail(s string, n int) string {
 }
 
 var hostileMethods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
-	"PROPFIND", "MKCOL", "M-SEARCH", "get", "Get", "FOO", "X", strings.Repeat("A", 1000), "PRI", "QUERY"}
+	"PROPFIND", "M-SEARCH", "get", "FOO", strings.Repeat("A", 1000), "PRI"}
 
 // TestHostileTable sends the table of malformed inputs to every route.
 func TestHostileTable(t *testing.T) {
@@ -571,8 +571,11 @@ func TestHostileTable(t *testing.T) {
 				e.check(hostileReq{method: r.sendMethod(), target: base + "?" + hostileValidQuery(r, ""), header: h, label: r.String() + " headers"})
 			}
 			// Bodies, with whatever the route needs to read them.
-			for _, b := range hostileBodies() {
+			for i, b := range hostileBodies() {
 				for _, m := range []string{r.sendMethod(), "POST"} {
+					if m == "POST" && r.sendMethod() != "POST" && i > 3 {
+						continue // the large bodies once per route
+					}
 					h := auth.Clone()
 					h.Set("Content-Type", "application/json")
 					e.check(hostileReq{method: m, target: base, header: h, body: b, label: r.String() + " body"})
@@ -624,17 +627,16 @@ func hostileQueries(r hostileRoute) []string {
 		v + "limit=10&limit=25&limit=abc",
 		v + "limit=abc&limit=10",
 		v + "sortOrder=Asc&sortOrder=Desc",
-		v + strings.Repeat("assetTypes=Hat&", 1000),
-		v + "assetTypes=" + strings.Repeat("Hat,", 5000),
-		v + strings.Repeat("x", 30000) + "=1",
-		v + "x=" + strings.Repeat("y", 30000),
-		v + strings.Repeat("&", 10000),
-		v + strings.Repeat("a=1&", 3000),
+		v + strings.Repeat("assetTypes=Hat&", 500),
+		v + "assetTypes=" + strings.Repeat("Hat,", 2000),
+		v + strings.Repeat("x", 20000) + "=" + strings.Repeat("y", 20000),
+		v + strings.Repeat("&", 2000),
+		v + strings.Repeat("a=1&", 1000),
 		v + "limit=10;cursor=abc",
 		v + "limit=10%26cursor=abc",
 		v + "%=%&%%=%%",
 		v + "\xff=\xfe&limit=\xff",
-		v + "cursor=" + strings.Repeat("A", 100000),
+		v + "cursor=" + strings.Repeat("A", 20000),
 		v + "cursor=%FF%FE",
 		v + "cursor=&cursor=abc",
 		v + "LIMIT=10&Limit=25&limit=50",
@@ -662,7 +664,7 @@ func hostileHeaders(csrf string) []http.Header {
 		{"Cookie": {".ROBLOSECURITY=\"" + hostileCookie + "\""}},
 		{"Cookie": {".ROBLOSECURITY=a; .ROBLOSECURITY=" + hostileCookie}},
 		{"Cookie": {".ROBLOSECURITY=" + hostileCookie + "; .ROBLOSECURITY=a"}},
-		{"Cookie": {strings.Repeat("a=b; ", 3000)}},
+		{"Cookie": {strings.Repeat("a=b; ", 1000)}},
 		{"Cookie": {".roblosecurity=" + hostileCookie}},
 		{"Cookie": {".ROBLOSECURITY=" + hostileCookie, ".ROBLOSECURITY=x"}},
 		{"Cookie": {".ROBLOSECURITY=" + hostileCookie}, "X-Csrf-Token": {huge}},
@@ -672,13 +674,13 @@ func hostileHeaders(csrf string) []http.Header {
 		{"Cookie": {".ROBLOSECURITY=" + hostileCookie}, "X-Csrf-Token": {"", csrf}},
 		{"Cookie": {".ROBLOSECURITY=" + hostileCookieShed}, "X-Csrf-Token": {csrf}},
 		{"Cookie": {".ROBLOSECURITY=" + hostileCookie}, "X-Csrf-Token": {strings.ToLower(csrf)}},
-		{"Authorization": {"Bearer " + huge}},
+		{"Authorization": {"Bearer " + huge[:8192]}},
 		{"Authorization": {"Bearer"}},
 		{"Authorization": {"Basic \xff"}},
-		{"X-Forwarded-Proto": {"\xff"}, "X-Forwarded-For": {huge}},
+		{"X-Forwarded-Proto": {"\xff"}, "X-Forwarded-For": {huge[:8192]}},
 		{"Content-Type": {"application/json; charset=\xff"}, "Accept": {"*/*;q=\xff"}},
 		{"Accept-Encoding": {"gzip, br, \xff"}, "Range": {"bytes=0-1,2-3,4-5"}},
-		{"If-None-Match": {huge}, "If-Modified-Since": {"\xff"}},
+		{"If-None-Match": {huge[:8192]}, "If-Modified-Since": {"\xff"}},
 	}
 }
 
@@ -1323,7 +1325,7 @@ func wantEnvelopeOrOK(t *testing.T, label string, res rawResult, status int) {
 // map iteration order, so ?LIMIT=abc&limit=10 flipped between 200 and 400).
 func TestHostileQueryKeyOrder(t *testing.T) {
 	e := newHostileEnv(t, storetest.SQLite)
-	for range 40 {
+	for range 12 {
 		for target, want := range map[string]int{
 			"/v2/users/156/inventory/8?LIMIT=abc&limit=10":                http.StatusBadRequest,
 			"/v2/users/156/inventory/8?limit=10&LIMIT=abc":                http.StatusOK,
