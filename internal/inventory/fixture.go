@@ -188,8 +188,17 @@ func (p *fixtureParser) name(path, s string) string {
 	if strings.TrimSpace(s) == "" {
 		p.fail(path, "is required")
 	}
+	return p.text(path, s)
+}
+
+// text checks an optional string: at most 1000 bytes and no NUL character,
+// which PostgreSQL cannot store (both stores must accept the same documents).
+func (p *fixtureParser) text(path, s string) string {
 	if len(s) > 1000 {
 		p.fail(path, "is longer than 1000 bytes")
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		p.fail(path, "contains a NUL character")
 	}
 	return s
 }
@@ -254,7 +263,7 @@ func ParseFixture(r io.Reader, now time.Time) (*Fixture, error) {
 		seen[k] = true
 	}
 	decodeList(p, raw, "users", func(path string, d *docUser) {
-		u := User{ID: p.id(path+".id", d.ID), Name: p.name(path+".username", d.Username), DisplayName: d.DisplayName,
+		u := User{ID: p.id(path+".id", d.ID), Name: p.name(path+".username", d.Username), DisplayName: p.text(path+".displayName", d.DisplayName),
 			Membership: d.Membership, Privacy: PrivacyAllUsers, Banned: d.IsBanned, Created: p.time(path+".created", d.Created, now)}
 		if u.DisplayName == "" {
 			u.DisplayName = u.Name
@@ -411,7 +420,7 @@ func ParseFixture(r io.Reader, now time.Time) (*Fixture, error) {
 		Name       string `json:"name"`
 		BundleType string `json:"bundleType"`
 	}) {
-		b := Bundle{ID: p.id(path+".id", d.ID), Name: p.name(path+".name", d.Name), Type: d.BundleType}
+		b := Bundle{ID: p.id(path+".id", d.ID), Name: p.name(path+".name", d.Name), Type: p.text(path+".bundleType", d.BundleType)}
 		dup(path+".id", "bundle", b.ID)
 		f.Bundles = append(f.Bundles, b)
 	})

@@ -50,6 +50,8 @@ func TestParseFixtureErrors(t *testing.T) {
 		{"bad collection type", `{"collections":[{"userId":1,"itemType":"Badge","itemId":1}]}`, "collections[0].itemType"},
 		{"section not an array", `{"users":{}}`, "users: must be an array"},
 		{"self friend", `{"friendships":[{"userId":1,"friendId":1}]}`, "friendships[0].friendId"},
+		{"NUL in a name", `{"users":[{"id":1,"username":"a\u0000b"}]}`, "users[0].username: contains a NUL character"},
+		{"NUL in a display name", `{"users":[{"id":1,"username":"a","displayName":"\u0000"}]}`, "users[0].displayName: contains a NUL character"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
