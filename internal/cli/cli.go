@@ -49,6 +49,14 @@ func Run(ctx context.Context, env Env) error {
 		fmt.Fprint(env.Stderr, usage)
 		return errors.New("no command")
 	}
+	err := run(ctx, env)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // a subcommand's -h printed its flags
+	}
+	return err
+}
+
+func run(ctx context.Context, env Env) error {
 	switch env.Args[0] {
 	case "serve":
 		return runServe(ctx, env, env.Args[1:])
