@@ -1,10 +1,12 @@
 package main
 
-// The data set step. Until internal/generate lands, the harness writes its
-// own deterministic synthetic data set as fixture documents (docs/fixtures.md
-// format) and loads them with the ordinary `inventoryd import`, so the same
-// files load into SQLite and PostgreSQL. The generator also writes a
-// manifest: which users, assets, cookies and pages the load drives.
+// The data set step. The harness generates its own deterministic synthetic
+// data set (it needs a whale with 110,000 hats and a limited with many
+// owners, which `inventoryd generate`'s shapes do not give, and it must know
+// its subjects: the manifest names which users, assets, cookies and pages the
+// load drives), writes it as one NDJSON stream (docs/bulk-import.md) and
+// loads it with the ordinary `inventoryd import`, the project's bulk path, so
+// the same file loads into SQLite and PostgreSQL.
 
 import (
 	"bufio"
@@ -14,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 )
 
 // Manifest names the subjects of the hot paths in a generated data set.
@@ -39,7 +42,6 @@ const (
 	firstUser  = 1_000_001
 	firstAsset = 20_000_001
 	hatType    = 8
-	docRows    = 100_000 // owned items per fixture document (one import transaction each)
 )
 
 var assetTypes = []struct {
@@ -182,50 +184,30 @@ func (ds *dataset) writeManifest(dir string) error {
 	return os.WriteFile(filepath.Join(dir, "manifest.json"), b, 0o644)
 }
 
-// writeDocs writes the data set as fixture documents: the people and the
-// catalog first, then the owned items in documents of docRows. withItems
-// false writes only the first.
-func (ds *dataset) writeDocs(dir string, withItems bool) ([]string, error) {
+// writeNDJSON writes the data set as one NDJSON stream (docs/bulk-import.md)
+// for `inventoryd import`: people, relations, sessions and the catalog first,
+// then the owned items. Every copy carries its userAssetId (1..n in item
+// order) and limited-unique copies their serialNumber, so importing the
+// stream again (PostgreSQL, whose store outlives the harness's cache) is an
+// upsert that changes nothing, and every store gets the same rows.
+func (ds *dataset) writeNDJSON(path string) error {
 	m, as, items, privacy := ds.m, ds.assets, ds.items, ds.privacy
 	users := m.Users
-	var out []string
-	// Document 0: people, sessions, relations and the catalog.
-	p0 := filepath.Join(dir, "doc-000.json")
-	if err := writeJSONFile(p0, func(w *bufio.Writer) {
-		w.WriteString(`{"users":[`)
+	return writeJSONFile(path, func(w *bufio.Writer) {
 		for i := range users {
-			if i > 0 {
-				w.WriteByte(',')
-			}
-			fmt.Fprintf(w, `{"id":%d,"username":"user_%d","buildersClubMembershipType":%d,"inventoryPrivacy":"%s","created":"2015-01-01T00:00:00.000Z"}`,
+			fmt.Fprintf(w, `{"kind":"user","id":%d,"username":"user_%d","buildersClubMembershipType":%d,"inventoryPrivacy":"%s","created":"2015-01-01T00:00:00.000Z"}`+"\n",
 				firstUser+i, firstUser+i, i%5, privacies[privacy[i]])
 		}
-		w.WriteString(`],"friendships":[`)
 		for i := range min(users-1, 2000) {
-			if i > 0 {
-				w.WriteByte(',')
-			}
-			fmt.Fprintf(w, `{"userId":%d,"friendId":%d}`, firstUser+i, firstUser+i+1)
+			fmt.Fprintf(w, `{"kind":"friendship","userId":%d,"friendId":%d}`+"\n", firstUser+i, firstUser+i+1)
 		}
-		w.WriteString(`],"follows":[`)
 		for i := range min(users-2, 2000) {
-			if i > 0 {
-				w.WriteByte(',')
-			}
-			fmt.Fprintf(w, `{"followerId":%d,"followingId":%d}`, firstUser+i+2, firstUser+i)
+			fmt.Fprintf(w, `{"kind":"follow","followerId":%d,"followingId":%d}`+"\n", firstUser+i+2, firstUser+i)
 		}
-		w.WriteString(`],"sessions":[`)
 		for i := range min(users, 1000) {
-			if i > 0 {
-				w.WriteByte(',')
-			}
-			fmt.Fprintf(w, `{"userId":%d,"cookie":"bench-session-%d"}`, firstUser+i, firstUser+i)
+			fmt.Fprintf(w, `{"kind":"session","userId":%d,"cookie":"bench-session-%d"}`+"\n", firstUser+i, firstUser+i)
 		}
-		w.WriteString(`],"assets":[`)
 		for i, a := range as {
-			if i > 0 {
-				w.WriteByte(',')
-			}
 			lim := ""
 			switch a.limited {
 			case 1:
@@ -233,37 +215,28 @@ func (ds *dataset) writeDocs(dir string, withItems bool) ([]string, error) {
 			case 2:
 				lim = `,"isLimitedUnique":true,"recentAveragePrice":5000,"originalPrice":100,"assetStock":1000000`
 			}
-			fmt.Fprintf(w, `{"id":%d,"name":"Bench %s %d","assetType":"%s","creator":{"type":"User","id":%d},"priceInRobux":%d%s,"created":"2016-01-01T00:00:00.000Z"}`,
+			fmt.Fprintf(w, `{"kind":"asset","id":%d,"name":"Bench %s %d","assetType":"%s","creator":{"type":"User","id":%d},"priceInRobux":%d%s,"created":"2016-01-01T00:00:00.000Z"}`+"\n",
 				firstAsset+i, assetTypes[a.typ].name, i, assetTypes[a.typ].name, firstUser+i%users, 10+i%90, lim)
 		}
-		w.WriteString("]}\n")
-	}); err != nil {
-		return nil, err
-	}
-	out = append(out, p0)
-	if !withItems {
-		return out, nil
-	}
-	// Owned items, docRows per document.
-	for k := 0; k*docRows < len(items); k++ {
-		chunk := items[k*docRows : min(len(items), (k+1)*docRows)]
-		p := filepath.Join(dir, fmt.Sprintf("doc-%03d.json", k+1))
-		if err := writeJSONFile(p, func(w *bufio.Writer) {
-			w.WriteString(`{"userAssets":[`)
-			for i, it := range chunk {
-				if i > 0 {
-					w.WriteByte(',')
-				}
-				fmt.Fprintf(w, `{"assetId":%d,"owner":{"type":"User","id":%d},"created":"2020-01-01T00:00:00.000Z"}`, firstAsset+int(it.asset), firstUser+int(it.user))
+		serials := make([]int64, len(as))
+		b := make([]byte, 0, 256)
+		for k, it := range items {
+			b = append(b[:0], `{"kind":"userAsset","userAssetId":`...)
+			b = strconv.AppendInt(b, int64(k+1), 10)
+			b = append(b, `,"assetId":`...)
+			b = strconv.AppendInt(b, firstAsset+int64(it.asset), 10)
+			b = append(b, `,"owner":{"type":"User","id":`...)
+			b = strconv.AppendInt(b, firstUser+int64(it.user), 10)
+			b = append(b, '}')
+			if as[it.asset].limited == 2 {
+				serials[it.asset]++
+				b = append(b, `,"serialNumber":`...)
+				b = strconv.AppendInt(b, serials[it.asset], 10)
 			}
-			w.WriteString("]}\n")
-		}); err != nil {
-			return nil, err
+			b = append(b, `,"created":"2020-01-01T00:00:00.000Z"}`+"\n"...)
+			w.Write(b)
 		}
-		out = append(out, p)
-	}
-
-	return out, nil
+	})
 }
 
 func writeJSONFile(path string, fill func(w *bufio.Writer)) error {
