@@ -190,10 +190,21 @@ func (s *Store) loadPragmas(ctx context.Context) (func(), error) {
 			return nil, err
 		}
 	}
+	// With the database to itself (no other connection, in this process
+	// or another: leaving WAL mode needs that, else it fails and the load
+	// stays in WAL), the load runs in rollback-journal mode: new pages go
+	// straight to the database file instead of once to the WAL and again
+	// at the checkpoint, while a crash still rolls the load back from the
+	// journal (which holds only the pages that existed before).
+	var mode string
+	journal := s.w.QueryRowContext(ctx, "PRAGMA journal_mode = DELETE").Scan(&mode) == nil && strings.EqualFold(mode, "delete")
 	return func() {
 		ctx := context.WithoutCancel(ctx)
 		for name, v := range old {
 			_, _ = s.w.ExecContext(ctx, fmt.Sprintf("PRAGMA %s = %d", name, v))
+		}
+		if journal {
+			_, _ = s.w.ExecContext(ctx, "PRAGMA journal_mode = WAL")
 		}
 		_, _ = s.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
 	}, nil
