@@ -14,7 +14,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -42,13 +45,16 @@ type result struct {
 	P50      float64 `json:"p50_ms"`
 	P99      float64 `json:"p99_ms"`
 	Ratio    float64 `json:"ratio"`
+	CPUus    float64 `json:"cpu_us_per_request"` // server user+system CPU over the measured window ÷ requests
 	Note     string  `json:"note,omitempty"`
 	FirstErr string  `json:"first_error,omitempty"`
 }
 
 // load drives reqs (round robin, offset per connection) at addr with conns
-// connections for warm+dur and measures the last dur.
-func load(name, addr string, reqs []request, conns int, warm, dur time.Duration) result {
+// connections for warm+dur and measures the last dur. With pid > 0 it also
+// reads that server's user+system CPU time (/proc/pid/stat) at the start of
+// the measured window and after the last request, for CPU per request.
+func load(name, addr string, pid int, reqs []request, conns int, warm, dur time.Duration) result {
 	wires := make([][]byte, len(reqs))
 	for i, r := range reqs {
 		wires[i] = r.wire(addr)
@@ -62,6 +68,13 @@ func load(name, addr string, reqs []request, conns int, warm, dur time.Duration)
 		firstErr string
 	}
 	per := make([]stats, conns)
+	cpu0 := make(chan float64, 1)
+	if pid > 0 {
+		go func() {
+			time.Sleep(time.Until(measureFrom))
+			cpu0 <- cpuSeconds(pid)
+		}()
+	}
 	var wg sync.WaitGroup
 	for c := range conns {
 		wg.Add(1)
@@ -132,6 +145,10 @@ func load(name, addr string, reqs []request, conns int, warm, dur time.Duration)
 	wg.Wait()
 	var all []time.Duration
 	res := result{Name: name}
+	var cpu float64
+	if pid > 0 {
+		cpu = cpuSeconds(pid) - <-cpu0
+	}
 	for _, st := range per {
 		all = append(all, st.lat...)
 		res.Errors += st.errs
@@ -145,8 +162,29 @@ func load(name, addr string, reqs []request, conns int, warm, dur time.Duration)
 	if len(all) > 0 {
 		res.P50 = ms(all[len(all)/2])
 		res.P99 = ms(all[min(len(all)-1, len(all)*99/100)])
+		res.CPUus = cpu * 1e6 / float64(len(all))
 	}
 	return res
+}
+
+// cpuSeconds is the user+system CPU time of a process (/proc/pid/stat fields
+// 14 and 15, in clock ticks of 1/100 s, the Linux USER_HZ).
+func cpuSeconds(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	if i := strings.LastIndexByte(s, ')'); i >= 0 { // the command name may hold spaces
+		s = s[i+1:]
+	}
+	f := strings.Fields(s) // f[0] is field 3 (state)
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (ut + st) / 100
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -107,6 +107,7 @@ func run() error {
 	}
 	var report Report
 	report.Machine = machine()
+	report.LoadAvg = loadAvg()
 	report.Command = "go run ./cmd/inventoryd-bench " + strings.Join(os.Args[1:], " ")
 	report.Conns, report.Duration = c.conns, c.dur.String()
 	for _, n := range c.sizes {
@@ -382,9 +383,13 @@ func runStore(ctx context.Context, c config, m *Manifest, storeName, db string) 
 	fmt.Fprintf(os.Stderr, "%s: inventoryd on %s (pid %d), baseline on %s\n", storeName, srv.addr, srv.cmd.Process.Pid, base.addr)
 
 	measure := func(name, note, addr string, reqs []request, dur time.Duration) result {
-		r := load(name, addr, reqs, c.conns, c.warm, dur)
+		pid := srv.cmd.Process.Pid
+		if addr == base.addr {
+			pid = base.cmd.Process.Pid
+		}
+		r := load(name, addr, pid, reqs, c.conns, c.warm, dur)
 		r.Note = note
-		fmt.Fprintf(os.Stderr, "  %-32s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d %s\n", name, r.RPS, r.P50, r.P99, r.Errors, r.FirstErr)
+		fmt.Fprintf(os.Stderr, "  %-32s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  %7.1f µs CPU/req  errors %d %s\n", name, r.RPS, r.P50, r.P99, r.CPUus, r.Errors, r.FirstErr)
 		return r
 	}
 	baseReq := []request{{path: "/baseline"}}

@@ -38,6 +38,7 @@ type Report struct {
 	Conns    int     `json:"conns"`
 	Duration string  `json:"duration"`
 	Runs     []Run   `json:"runs"`
+	LoadAvg  string  `json:"load_avg"` // /proc/loadavg (1, 5, 15 min) at the start and the end of the run
 }
 
 // targets are the issue's ratios (of the baseline; pages: of page 1).
@@ -55,12 +56,12 @@ const (
 func (r *Report) markdown(svgName string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured %s with `%s`.\n\n", r.When, r.Command)
-	fmt.Fprintf(&b, "Machine: %d CPUs (`nproc`), %s, %.0f GB RAM, %s, %s. Load: %d keep-alive connections, closed loop, %s measured per path after a warm-up; the load generator runs on the same machine.\n\n",
-		r.Machine.CPUs, r.Machine.CPU, r.Machine.MemGB, r.Machine.Go, r.Machine.OS, r.Conns, r.Duration)
+	fmt.Fprintf(&b, "Machine: %d CPUs (`nproc`), %s, %.0f GB RAM, %s, %s. Load: %d keep-alive connections, closed loop, %s measured per path after a warm-up; the load generator runs on the same machine. Load average (1, 5, 15 min) at the start → end of the run: %s.\n\n",
+		r.Machine.CPUs, r.Machine.CPU, r.Machine.MemGB, r.Machine.Go, r.Machine.OS, r.Conns, r.Duration, r.LoadAvg)
 	for _, run := range r.Runs {
 		fmt.Fprintf(&b, "#### %s, %s owned items\n\n", run.Store, formatSize(run.Items))
 		fmt.Fprintf(&b, "Baseline %.0f req/s (mean of the runs before and after). Server peak RSS during the run: %.0f MB.\n\n", run.BaselineRPS, run.PeakRSSMB)
-		b.WriteString("| path | requests/s | p50 ms | p99 ms | ratio of baseline | target | errors | what |\n|---|---:|---:|---:|---:|---|---:|---|\n")
+		b.WriteString("| path | requests/s | p50 ms | p99 ms | ratio of baseline | server CPU µs/request | target | errors | what |\n|---|---:|---:|---:|---:|---:|---|---:|---|\n")
 		var page1 float64
 		for _, res := range run.Results {
 			if res.Name == "page 1" {
@@ -77,7 +78,7 @@ func (r *Report) markdown(svgName string) string {
 			if res.P99 >= 10 {
 				tgt += " p99 ✗"
 			}
-			fmt.Fprintf(&b, "| %s | %.0f | %.2f | %.2f | %.2f | %s | %d | %s |\n", res.Name, res.RPS, res.P50, res.P99, res.Ratio, tgt, res.Errors, res.Note)
+			fmt.Fprintf(&b, "| %s | %.0f | %.2f | %.2f | %.2f | %.0f | %s | %d | %s |\n", res.Name, res.RPS, res.P50, res.P99, res.Ratio, res.CPUus, tgt, res.Errors, res.Note)
 		}
 		if len(run.Depth) > 0 {
 			b.WriteString("\nLatency against page depth (same request, cursor from walking):\n\n| page | requests/s | p50 ms | p99 ms |\n|---:|---:|---:|---:|\n")
@@ -102,6 +103,7 @@ func mark(ok bool) string {
 
 func (r *Report) write(out, docs string) error {
 	r.When = time.Now().UTC().Format("2006-01-02 15:04 UTC")
+	r.LoadAvg += " → " + loadAvg()
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
@@ -231,4 +233,17 @@ func (r *Report) svg() string {
 	}
 	b.WriteString("</svg>\n")
 	return b.String()
+}
+
+// loadAvg is the 1, 5 and 15 minute load averages from /proc/loadavg.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
