@@ -40,7 +40,8 @@ func (s *Server) inventoryByTypes(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	names := queryValues(r, "assetTypes")
+	q := r.URL.Query()
+	names := queryValues(q, "assetTypes")
 	if len(names) == 0 || len(names) > 100 {
 		return errInvalidAssetTypeV2
 	}
@@ -55,11 +56,11 @@ func (s *Server) inventoryByTypes(w http.ResponseWriter, r *http.Request) error 
 		}
 	}
 	slices.Sort(types)
-	hideDis, err := queryBool(r, "filterDisapprovedAssets")
+	hideDis, err := queryBool(q, "filterDisapprovedAssets")
 	if err != nil {
 		return err
 	}
-	approvedOnly, err := queryBool(r, "showApprovedOnly")
+	approvedOnly, err := queryBool(q, "showApprovedOnly")
 	if err != nil {
 		return err
 	}
@@ -70,7 +71,7 @@ func (s *Server) inventoryByTypes(w http.ResponseWriter, r *http.Request) error 
 	for _, t := range types {
 		tn = append(tn, t.String())
 	}
-	pr, err := s.parsePage(r, inventory.Discriminator("inventory", u.ID, strings.Join(tn, ","), hideDis, approvedOnly), true)
+	pr, err := s.parsePage(q, inventory.Discriminator("inventory", u.ID, strings.Join(tn, ","), hideDis, approvedOnly), true)
 	if err != nil {
 		return err
 	}
@@ -105,7 +106,7 @@ func (s *Server) inventoryByType(w http.ResponseWriter, r *http.Request) error {
 	if err := s.checkVisible(r, u, errHiddenV2); err != nil {
 		return err
 	}
-	pr, err := s.parsePage(r, inventory.Discriminator("inventoryByType", u.ID, int(t)), true)
+	pr, err := s.parsePage(r.URL.Query(), inventory.Discriminator("inventoryByType", u.ID, int(t)), true)
 	if err != nil {
 		return err
 	}
@@ -137,7 +138,8 @@ func (s *Server) collectibles(w http.ResponseWriter, r *http.Request) error {
 	}
 	var types []inventory.AssetType
 	disc := "all"
-	if v := r.URL.Query().Get("assetType"); v != "" {
+	q := r.URL.Query()
+	if v := q.Get("assetType"); v != "" {
 		t, ok := inventory.ParseAssetType(v)
 		if !ok || len(v) > 40 {
 			return &apiError{Status: http.StatusBadRequest, Code: 0, Message: "The specified asset type(s) are invalid.", UserFacing: true}
@@ -147,7 +149,7 @@ func (s *Server) collectibles(w http.ResponseWriter, r *http.Request) error {
 	if err := s.checkVisible(r, u, fail(http.StatusForbidden, 11, "You don't have permissions to view the specified user's inventory.")); err != nil {
 		return err
 	}
-	pr, err := s.parsePage(r, inventory.Discriminator("collectibles", u.ID, disc), true)
+	pr, err := s.parsePage(q, inventory.Discriminator("collectibles", u.ID, disc), true)
 	if err != nil {
 		return err
 	}

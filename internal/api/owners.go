@@ -67,7 +67,7 @@ func (s *Server) assetOwners(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pr, err := s.parsePage(r, inventory.Discriminator("assetOwners", a.ID), true)
+	pr, err := s.parsePage(r.URL.Query(), inventory.Discriminator("assetOwners", a.ID), true)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (s *Server) collectibleItemOwners(w http.ResponseWriter, r *http.Request) e
 	} else if err != nil {
 		return err
 	}
-	pr, err := s.parsePage(r, inventory.Discriminator("collectibleItemOwners", a.CollectibleItemID), false)
+	pr, err := s.parsePage(r.URL.Query(), inventory.Discriminator("collectibleItemOwners", a.CollectibleItemID), false)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,7 @@
 package api
 
 import (
-	"net/http"
+	"net/url"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
 )
@@ -18,17 +18,17 @@ type pageRequest struct {
 // query: it names the endpoint, the subject and the filters, and the sort
 // order is added here. An empty cursor is the first page (§2.5); a cursor
 // that is malformed, tampered with or issued for another query is 400.
-func (s *Server) parsePage(r *http.Request, disc string, limitEnum bool) (pageRequest, error) {
-	limit, err := parseLimit(r, limitEnum)
+func (s *Server) parsePage(q url.Values, disc string, limitEnum bool) (pageRequest, error) {
+	limit, err := parseLimit(q, limitEnum)
 	if err != nil {
 		return pageRequest{}, err
 	}
-	order, err := parseSort(r)
+	order, err := parseSort(q)
 	if err != nil {
 		return pageRequest{}, err
 	}
 	pr := pageRequest{limit: limit, order: order, disc: disc + ";" + order.String()}
-	if c := r.URL.Query().Get("cursor"); c != "" {
+	if c := q.Get("cursor"); c != "" {
 		cur, err := s.cursors.Decode(c, pr.disc)
 		if err != nil || cur.Order != order {
 			return pageRequest{}, errBadCursor

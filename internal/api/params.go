@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -23,11 +24,15 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return n, nil
 }
 
+// The query helpers take the request's query parsed once by the handler
+// (q := r.URL.Query()): each r.URL.Query() parses the whole query string
+// again into a new map.
+
 // queryValues returns every value of key, split on commas (csv
 // collectionFormat and repeated keys are both accepted), empty parts dropped.
-func queryValues(r *http.Request, key string) []string {
+func queryValues(q url.Values, key string) []string {
 	var out []string
-	for _, v := range r.URL.Query()[key] {
+	for _, v := range q[key] {
 		for _, p := range strings.Split(v, ",") {
 			if p = strings.TrimSpace(p); p != "" {
 				out = append(out, p)
@@ -38,8 +43,8 @@ func queryValues(r *http.Request, key string) []string {
 }
 
 // queryBool parses an optional boolean query parameter.
-func queryBool(r *http.Request, key string) (bool, error) {
-	v := r.URL.Query().Get(key)
+func queryBool(q url.Values, key string) (bool, error) {
+	v := q.Get(key)
 	if v == "" {
 		return false, nil
 	}
@@ -64,8 +69,8 @@ var pageLimits = []int{10, 25, 50, 100}
 var errLimit = &apiError{Status: http.StatusBadRequest, Code: 0, Message: "Allowed values: 10, 25, 50, 100", Field: "limit"}
 
 // parseLimit reads limit: default 10; with enum, one of pageLimits; else 1..100.
-func parseLimit(r *http.Request, enum bool) (int, error) {
-	v := r.URL.Query().Get("limit")
+func parseLimit(q url.Values, enum bool) (int, error) {
+	v := q.Get("limit")
 	if v == "" {
 		return 10, nil
 	}
@@ -88,8 +93,8 @@ func parseLimit(r *http.Request, enum bool) (int, error) {
 }
 
 // parseSort reads sortOrder: Asc/Desc in any case or 1/2, default Asc.
-func parseSort(r *http.Request) (inventory.SortOrder, error) {
-	o, ok := inventory.ParseSortOrder(r.URL.Query().Get("sortOrder"))
+func parseSort(q url.Values) (inventory.SortOrder, error) {
+	o, ok := inventory.ParseSortOrder(q.Get("sortOrder"))
 	if !ok {
 		return 0, &apiError{Status: http.StatusBadRequest, Code: 0, Message: "Allowed values: Asc, Desc", Field: "sortOrder"}
 	}

@@ -99,7 +99,7 @@ func FuzzQueryParams(f *testing.F) {
 		q := url.Values{"limit": {limit}, "sortOrder": {sortOrder}, "assetTypes": {assetTypes}, "b": {boolean}}
 		r := fzRequest("GET", "/", q)
 
-		n, err := parseLimit(r, true)
+		n, err := parseLimit(r.URL.Query(), true)
 		fzCheckErr(t, "limit", err)
 		if err == nil {
 			if !slices.Contains(pageLimits, n) {
@@ -109,13 +109,13 @@ func FuzzQueryParams(f *testing.F) {
 				t.Fatalf("parseLimit(%q, enum) = %d", limit, n)
 			}
 		}
-		n, err = parseLimit(r, false)
+		n, err = parseLimit(r.URL.Query(), false)
 		fzCheckErr(t, "limit", err)
 		if err == nil && (n < 1 || n > 100) {
 			t.Fatalf("parseLimit(%q) = %d", limit, n)
 		}
 
-		o, err := parseSort(r)
+		o, err := parseSort(r.URL.Query())
 		fzCheckErr(t, "sortOrder", err)
 		if err == nil {
 			v := strings.TrimSpace(sortOrder)
@@ -130,7 +130,7 @@ func FuzzQueryParams(f *testing.F) {
 			}
 		}
 
-		for _, p := range queryValues(r, "assetTypes") {
+		for _, p := range queryValues(r.URL.Query(), "assetTypes") {
 			if p == "" || p != strings.TrimSpace(p) || strings.Contains(p, ",") {
 				t.Fatalf("queryValues(%q) part %q", assetTypes, p)
 			}
@@ -146,7 +146,7 @@ func FuzzQueryParams(f *testing.F) {
 			}
 		}
 
-		bv, err := queryBool(r, "b")
+		bv, err := queryBool(r.URL.Query(), "b")
 		fzCheckErr(t, "b", err)
 		if err == nil && boolean != "" {
 			if want, perr := strconv.ParseBool(boolean); perr != nil || want != bv {

@@ -149,11 +149,36 @@ func normalize(r *http.Request) {
 	}
 	for part := range strings.SplitSeq(raw, "&") {
 		k, _, _ := strings.Cut(part, "=")
-		if c, ok := queryKeys[strings.ToLower(k)]; ok && c != k {
+		if c, ok := lookupQueryKey(k); ok && c != k {
 			r.URL.RawQuery = canonicalQuery(raw).Encode()
 			return
 		}
 	}
+}
+
+// lookupQueryKey is queryKeys[strings.ToLower(k)] without allocating: the
+// keys are short ASCII, lower-cased into a stack buffer; a longer key or one
+// with non-ASCII bytes takes strings.ToLower, exactly as before (Unicode
+// case mapping, e.g. the Kelvin sign K, can lower-case to ASCII).
+func lookupQueryKey(k string) (string, bool) {
+	var buf [24]byte
+	if len(k) > len(buf) {
+		c, ok := queryKeys[strings.ToLower(k)]
+		return c, ok
+	}
+	for i := 0; i < len(k); i++ {
+		ch := k[i]
+		if ch >= 0x80 {
+			c, ok := queryKeys[strings.ToLower(k)]
+			return c, ok
+		}
+		if 'A' <= ch && ch <= 'Z' {
+			ch += 'a' - 'A'
+		}
+		buf[i] = ch
+	}
+	c, ok := queryKeys[string(buf[:len(k)])]
+	return c, ok
 }
 
 // canonicalQuery parses raw as url.ParseQuery does, with the swagger's
@@ -173,7 +198,7 @@ func canonicalQuery(raw string) url.Values {
 		if err1 != nil || err2 != nil {
 			continue
 		}
-		if c, ok := queryKeys[strings.ToLower(k)]; ok {
+		if c, ok := lookupQueryKey(k); ok {
 			k = c
 		}
 		out[k] = append(out[k], v)
