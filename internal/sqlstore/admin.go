@@ -29,6 +29,19 @@ func (s *Store) isConflict(err error) bool {
 	return err != nil && s.d.Kind(err) == inventory.KindConflict
 }
 
+// execOne runs q and fails with ifNone when it changed no row.
+func execOne(ctx context.Context, tx *sql.Tx, ifNone error, q string, args ...any) error {
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err == nil && n == 0 {
+		err = ifNone
+	}
+	return err
+}
+
 // mustExist fails with KindNotFound when the row is absent.
 func (s *Store) mustExist(ctx context.Context, tx *sql.Tx, what, table, col string, id int64) error {
 	ok, err := (&importer{ctx: ctx, tx: tx, s: s}).exists(table, col, id)
@@ -480,16 +493,11 @@ func (s *Store) Transfer(ctx context.Context, t inventory.TransferRequest) (inve
 		now := s.now().UTC().Truncate(time.Millisecond)
 		// Compare-and-set on the owner read above: a concurrent transfer
 		// that moved the copy first leaves no row to update.
-		res, err := tx.ExecContext(ctx, `UPDATE user_assets SET owner_type = $4, owner_id = $5, hold_until = $6, updated = $7
+		if err := execOne(ctx, tx, conflict("user asset %d changed owner concurrently", ua.ID),
+			`UPDATE user_assets SET owner_type = $4, owner_id = $5, hold_until = $6, updated = $7
 			WHERE id = $1 AND owner_type = $2 AND owner_id = $3`,
-			ua.ID, int(from.Type), from.ID, int(t.To.Type), t.To.ID, optMS(t.HoldUntil), ms(now))
-		if err != nil {
+			ua.ID, int(from.Type), from.ID, int(t.To.Type), t.To.ID, optMS(t.HoldUntil), ms(now)); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return conflict("user asset %d changed owner concurrently", ua.ID)
 		}
 		ua.Owner, ua.HoldUntil, ua.Updated = t.To, t.HoldUntil, now
 		to := t.To
@@ -510,14 +518,9 @@ func (s *Store) Revoke(ctx context.Context, userAssetID int64, from *inventory.A
 		if ua, err = s.lockCopy(ctx, tx, userAssetID, from); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, "DELETE FROM user_assets WHERE id = $1 AND owner_type = $2 AND owner_id = $3", ua.ID, int(ua.Owner.Type), ua.Owner.ID)
-		if err != nil {
+		if err := execOne(ctx, tx, conflict("user asset %d changed owner concurrently", ua.ID),
+			"DELETE FROM user_assets WHERE id = $1 AND owner_type = $2 AND owner_id = $3", ua.ID, int(ua.Owner.Type), ua.Owner.ID); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return conflict("user asset %d changed owner concurrently", ua.ID)
 		}
 		owner := ua.Owner
 		if err := s.appendLedger(ctx, tx, inventory.LedgerEntry{At: s.now(), Op: inventory.LedgerRevoke, ItemType: inventory.ItemAsset,
@@ -557,14 +560,9 @@ func (s *Store) SetUserItem(ctx context.Context, it inventory.UserItem, on bool)
 			}
 			e.Op, e.To = inventory.LedgerGrant, user
 		} else {
-			res, err := tx.ExecContext(ctx, "DELETE FROM user_items WHERE user_id = $1 AND item_type = $2 AND item_id = $3", it.UserID, int(it.Type), it.ItemID)
-			if err != nil {
+			if err := execOne(ctx, tx, notFound("user %d does not own %s %d", it.UserID, t[0], it.ItemID),
+				"DELETE FROM user_items WHERE user_id = $1 AND item_type = $2 AND item_id = $3", it.UserID, int(it.Type), it.ItemID); err != nil {
 				return err
-			}
-			if n, err := res.RowsAffected(); err != nil {
-				return err
-			} else if n == 0 {
-				return notFound("user %d does not own %s %d", it.UserID, t[0], it.ItemID)
 			}
 			if it.Type == inventory.ItemBundle {
 				if _, err := tx.ExecContext(ctx, "DELETE FROM collections WHERE user_id = $1 AND item_type = $2 AND item_id = $3", it.UserID, int(it.Type), it.ItemID); err != nil {
@@ -593,15 +591,7 @@ func (s *Store) SetUserPlace(ctx context.Context, userID int64, tab inventory.Pl
 			}
 			return err
 		}
-		res, err := tx.ExecContext(ctx, "DELETE FROM user_places WHERE user_id = $1 AND tab = $2 AND place_id = $3", userID, int(tab), placeID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return notFound("place %d is not on user %d's %s tab", placeID, userID, tab)
-		}
-		return nil
+		return execOne(ctx, tx, notFound("place %d is not on user %d's %s tab", placeID, userID, tab),
+			"DELETE FROM user_places WHERE user_id = $1 AND tab = $2 AND place_id = $3", userID, int(tab), placeID)
 	})
 }

@@ -306,8 +306,6 @@ func (b *bulk) apply(f *inventory.Fixture) error {
 	}
 	for _, a := range f.Assets {
 		b.im.remember("assets", a.ID)
-	}
-	for _, a := range f.Assets {
 		if ai := b.assets[a.ID]; ai != nil { // the import may have changed it
 			ai.typ, ai.kind = int(a.Type), a.Limited
 		}
