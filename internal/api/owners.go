@@ -47,6 +47,23 @@ func ownerEntity(ua inventory.UserAsset, visible bool) *relatedEntity {
 	return &relatedEntity{ID: ua.Owner.ID, Type: ua.Owner.Type.String(), Name: ua.OwnerName}
 }
 
+// ownersPage reads one page of an asset's copies (disc binds the cursor;
+// limitEnum selects the 10/25/50/100 enum) and which owners se may see.
+func (s *Server) ownersPage(r *http.Request, a inventory.Asset, se session, disc string, limitEnum bool) (page[inventory.UserAsset], []bool, error) {
+	pr, err := s.parsePage(r.URL.Query(), disc, limitEnum)
+	if err != nil {
+		return page[inventory.UserAsset]{}, nil, err
+	}
+	pg, err := fetchPage(s, pr, func(p inventory.Page) ([]inventory.UserAsset, error) {
+		return s.store.ListAssetOwners(r.Context(), a.ID, p)
+	}, userKey)
+	if err != nil {
+		return pg, nil, err
+	}
+	vis, err := s.visibleOwners(r.Context(), pg.rows, se.Viewer)
+	return pg, vis, err
+}
+
 // assetOwners serves GET /v2/assets/{assetId}/owners. Owners are listed for
 // limited and collectible assets only; other assets are 403 code 2 (§3.6 [I]).
 func (s *Server) assetOwners(w http.ResponseWriter, r *http.Request) error {
@@ -67,17 +84,7 @@ func (s *Server) assetOwners(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pr, err := s.parsePage(r.URL.Query(), inventory.Discriminator("assetOwners", a.ID), true)
-	if err != nil {
-		return err
-	}
-	pg, err := fetchPage(s, pr, func(p inventory.Page) ([]inventory.UserAsset, error) {
-		return s.store.ListAssetOwners(r.Context(), a.ID, p)
-	}, userKey)
-	if err != nil {
-		return err
-	}
-	vis, err := s.visibleOwners(r.Context(), pg.rows, se.Viewer)
+	pg, vis, err := s.ownersPage(r, a, se, inventory.Discriminator("assetOwners", a.ID), true)
 	if err != nil {
 		return err
 	}
@@ -115,17 +122,7 @@ func (s *Server) collectibleItemOwners(w http.ResponseWriter, r *http.Request) e
 	} else if err != nil {
 		return err
 	}
-	pr, err := s.parsePage(r.URL.Query(), inventory.Discriminator("collectibleItemOwners", a.CollectibleItemID), false)
-	if err != nil {
-		return err
-	}
-	pg, err := fetchPage(s, pr, func(p inventory.Page) ([]inventory.UserAsset, error) {
-		return s.store.ListAssetOwners(r.Context(), a.ID, p)
-	}, userKey)
-	if err != nil {
-		return err
-	}
-	vis, err := s.visibleOwners(r.Context(), pg.rows, se.Viewer)
+	pg, vis, err := s.ownersPage(r, a, se, inventory.Discriminator("collectibleItemOwners", a.CollectibleItemID), false)
 	if err != nil {
 		return err
 	}
