@@ -146,7 +146,9 @@ func TestStoresAnswerAlike(t *testing.T) {
 	}
 	statuses := map[int]int{}
 	pages := 0
-	defer func() { t.Logf("%d requests compared, first answers by status %v, %d further pages", len(reqs), statuses, pages) }()
+	defer func() {
+		t.Logf("%d requests compared, first answers by status %v, %d further pages", len(reqs), statuses, pages)
+	}()
 	for _, rq := range reqs {
 		a, b := compare(rq.method, rq.path, rq.cookie)
 		statuses[a.status]++
