@@ -13,8 +13,8 @@ const maxItemCopies = 100
 // and its /is-owned twin. itemType is a name in any case or a number
 // (§3.1). Checks: item type (400 code 6), user (400 code 1), then the item
 // (codes 7 asset, 5 game pass, 10 badge, 12 bundle). One entry per owned
-// copy; for assets instanceId is the userAssetId.
-func (s *Server) ownedItems(r *http.Request) ([]itemModel, error) {
+// copy, at most maxCopies; for assets instanceId is the userAssetId.
+func (s *Server) ownedItems(r *http.Request, maxCopies int) ([]itemModel, error) {
 	t, ok := inventory.ParseItemType(r.PathValue("itemType"))
 	if !ok || t == inventory.ItemAvatar || len(r.PathValue("itemType")) > 20 {
 		return nil, fail(http.StatusBadRequest, 6, "The specified item type does not exist.")
@@ -41,7 +41,7 @@ func (s *Server) ownedItems(r *http.Request) ([]itemModel, error) {
 		if err != nil {
 			return nil, notFound(err, 7, "The specified Asset does not exist!")
 		}
-		copies, err := s.store.OwnedCopies(ctx, u.ID, a.ID, maxItemCopies)
+		copies, err := s.store.OwnedCopies(ctx, u.ID, a.ID, maxCopies)
 		if err != nil {
 			return nil, err
 		}
@@ -82,7 +82,7 @@ func (s *Server) ownedItems(r *http.Request) ([]itemModel, error) {
 // items serves GET /v1/users/{userId}/items/{itemType}/{itemTargetId}: a
 // single page (both cursors null); empty data when not owned.
 func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
-	data, err := s.ownedItems(r)
+	data, err := s.ownedItems(r, maxItemCopies)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 
 // isOwned serves .../is-owned: a bare JSON true or false (§3.1).
 func (s *Server) isOwned(w http.ResponseWriter, r *http.Request) error {
-	data, err := s.ownedItems(r)
+	data, err := s.ownedItems(r, 1) // one copy answers the question
 	if err != nil {
 		return err
 	}
