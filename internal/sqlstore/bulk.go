@@ -123,9 +123,9 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 	b := &bulk{ctx: ctx, tx: tx, s: s, im: &importer{ctx: ctx, tx: tx, s: s, stmts: map[string]*sql.Stmt{},
 		known: map[string]map[int64]bool{}}, assets: map[int64]*bulkAsset{}, now: ms(s.now())}
 	defer b.close()
-	b.copies = &rowBuffer{b: b, table: "user_assets", cols: userAssetInsertCols, tail: upsertTail(userAssetInsertCols)}
+	b.copies = &rowBuffer{b: b, table: "user_assets", cols: userAssetInsertCols, tail: upsertTail(userAssetInsertCols), keys: map[int64]struct{}{}}
 	b.ledger = &rowBuffer{b: b, table: "ownership_ledger", cols: ledgerInsertCols}
-	b.users = &rowBuffer{b: b, table: "users", cols: userInsertCols, tail: upsertTail(userInsertCols)}
+	b.users = &rowBuffer{b: b, table: "users", cols: userInsertCols, tail: upsertTail(userInsertCols), keys: map[int64]struct{}{}}
 	// A friendship is two rows (both directions): each add carries both.
 	b.friends = &rowBuffer{b: b, table: "friendships", cols: []string{"user_id", "friend_id"}, pairs: true, tail: " ON CONFLICT DO NOTHING"}
 	b.follows = &rowBuffer{b: b, table: "follows", cols: []string{"follower_id", "following_id"}, tail: " ON CONFLICT DO NOTHING"}
@@ -230,9 +230,24 @@ type rowBuffer struct {
 	args        []any
 	n           int
 	pairs       bool // each add is two rows
+	// keys, for upserts, holds the first column (the id) of each queued
+	// row: PostgreSQL refuses an INSERT ... ON CONFLICT DO UPDATE that
+	// touches one row twice, so a repeated id flushes the batch first and
+	// a stream may update a row it gave a few lines before, as on SQLite.
+	keys map[int64]struct{}
 }
 
 func (r *rowBuffer) add(vals ...any) error {
+	if r.keys != nil {
+		if id, ok := vals[0].(int64); ok {
+			if _, dup := r.keys[id]; dup {
+				if err := r.flush(); err != nil {
+					return err
+				}
+			}
+			r.keys[id] = struct{}{}
+		}
+	}
 	r.args = append(r.args, vals...)
 	r.n++
 	if r.n == bulkRowsPerInsert {
@@ -257,6 +272,7 @@ func (r *rowBuffer) flush() error {
 		return err
 	}
 	r.args, r.n = r.args[:0], 0
+	clear(r.keys)
 	return nil
 }
 

@@ -197,3 +197,36 @@ func TestImportStreamAtomic(t *testing.T) {
 		}
 	})
 }
+
+// TestImportStreamRepeatsRows: a stream may give a user or a copy again a
+// few lines later (an update); both stores take the last one. PostgreSQL
+// refuses a multi-row upsert that touches a row twice, so the batch is
+// flushed at a repeated id.
+func TestImportStreamRepeatsRows(t *testing.T) {
+	stream := strings.Join([]string{
+		`{"kind":"user","id":9001,"username":"first"}`,
+		`{"kind":"user","id":9002,"username":"other"}`,
+		`{"kind":"asset","id":77,"name":"Hat","assetType":"Hat","creator":{"type":"User","id":9001}}`,
+		`{"kind":"userAsset","userAssetId":700,"assetId":77,"owner":{"type":"User","id":9001}}`,
+		`{"kind":"user","id":9001,"username":"renamed"}`,
+		`{"kind":"userAsset","userAssetId":700,"assetId":77,"owner":{"type":"User","id":9002}}`,
+	}, "\n") + "\n"
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		ctx := context.Background()
+		st := open(t)
+		// Chunks of 4 lines: within a chunk a repeat is a duplicate (one
+		// document); across chunks it is an update, in the same batch.
+		rd := inventory.NewNDJSONReader(strings.NewReader(stream), time.Now(), 4)
+		if _, err := st.ImportStream(ctx, rd.Next, nil); err != nil {
+			t.Fatal(err)
+		}
+		u, err := st.User(ctx, 9001)
+		if err != nil || u.Name != "renamed" {
+			t.Fatalf("user %+v, %v", u, err)
+		}
+		ua, err := st.UserAsset(ctx, 700)
+		if err != nil || ua.Owner.ID != 9002 {
+			t.Fatalf("copy %+v, %v", ua, err)
+		}
+	})
+}
