@@ -6,11 +6,11 @@ import (
 	"github.com/inventoryd/inventoryd/internal/inventory"
 )
 
-// robloxTime is a date as Roblox emits it: UTC with milliseconds
-// (wire-behaviour.md §2.6 [I]: 2006-01-02T15:04:05.000Z).
+// robloxTime is a date as Roblox emits it: inventory.TimeLayout, UTC with
+// milliseconds (wire-behaviour.md §2.6 [I]).
 type robloxTime time.Time
 
-const timeLayout = "2006-01-02T15:04:05.000Z"
+const timeLayout = inventory.TimeLayout
 
 func (t robloxTime) MarshalJSON() ([]byte, error) {
 	b := make([]byte, 0, len(timeLayout)+2)

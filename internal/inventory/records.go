@@ -145,8 +145,12 @@ type CollectionRecord struct {
 	ItemID   int64  `json:"itemId"`
 }
 
-// FormatTime writes a time as fixtures and Roblox do: UTC, milliseconds.
-func FormatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+// TimeLayout is how fixtures and Roblox write a time: UTC, milliseconds
+// (wire-behaviour.md §2.6 [I]). The api package writes its dates with it.
+const TimeLayout = "2006-01-02T15:04:05.000Z"
+
+// FormatTime writes a time in TimeLayout.
+func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
 
 func formatOptTime(t *time.Time) string {
 	if t == nil {
