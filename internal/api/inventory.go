@@ -14,13 +14,18 @@ var (
 	errHiddenV2           = fail(http.StatusForbidden, 4, "You are not authorized to view this user's inventory.")
 )
 
-// checkVisible fails with hidden when the viewer may not see u's inventory.
-func (s *Server) checkVisible(r *http.Request, u inventory.User, hidden *apiError) error {
+// viewerCanSee reports whether the request's viewer may see u's inventory.
+func (s *Server) viewerCanSee(r *http.Request, u inventory.User) (bool, error) {
 	se, err := s.viewer(r)
 	if err != nil {
-		return err
+		return false, err
 	}
-	ok, err := s.canView(r.Context(), u, se.Viewer)
+	return s.canView(r.Context(), u, se.Viewer)
+}
+
+// checkVisible fails with hidden when the viewer may not see u's inventory.
+func (s *Server) checkVisible(r *http.Request, u inventory.User, hidden *apiError) error {
+	ok, err := s.viewerCanSee(r, u)
 	if err != nil {
 		return err
 	}

@@ -47,11 +47,7 @@ func (s *Server) canViewInventory(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	se, err := s.viewer(r)
-	if err != nil {
-		return err
-	}
-	ok, err := s.canView(r.Context(), u, se.Viewer)
+	ok, err := s.viewerCanSee(r, u)
 	if err != nil {
 		return err
 	}
