@@ -8,7 +8,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/inventoryd/inventoryd/internal/inventory"
 )
 
@@ -392,29 +391,8 @@ func (b *bulk) userAsset(ua *inventory.FixtureUserAsset) error {
 	if err := b.im.needAgent(ua.Path+".owner", ua.Owner); err != nil {
 		return err
 	}
-	if ua.Serial != nil && !ai.kind.HasSerials() {
-		return invalid(ua.Path+".serialNumber", "asset %d is not limited-unique or a collectible, so its copies have no serial numbers", ua.AssetID)
-	}
-	if ua.InstanceID != "" && ai.kind != inventory.Collectible {
-		return invalid(ua.Path+".collectibleItemInstanceId", "asset %d is not a collectible", ua.AssetID)
-	}
-	if ua.ID == 0 {
-		b.nextID++
-		ua.ID = b.nextID
-	} else if ua.ID > b.nextID {
-		b.nextID = ua.ID
-	}
-	if ai.kind.HasSerials() {
-		if ua.Serial == nil {
-			ai.next++
-			v := ai.next
-			ua.Serial = &v
-		} else if *ua.Serial > ai.next {
-			ai.next = *ua.Serial
-		}
-	}
-	if ua.InstanceID == "" && ai.kind == inventory.Collectible {
-		ua.InstanceID = uuid.NewString()
+	if err := completeCopy(ua, ai.kind, &b.nextID, &ai.next); err != nil {
+		return err
 	}
 	if err := b.copies.add(ua.ID, ua.AssetID, ai.typ, b2i(ai.kind != inventory.NotLimited), int(ua.Owner.Type), ua.Owner.ID,
 		ua.Serial, nullStr(ua.InstanceID), optMS(ua.HoldUntil), optMS(ua.ExpireAt), ms(ua.Created), ms(ua.Updated)); err != nil {

@@ -232,6 +232,40 @@ func (im *importer) assets(f *inventory.Fixture) error {
 	return nil
 }
 
+// completeCopy checks a document's copy against its asset's kind and fills
+// in what the document left out: the userAssetId (the next after *nextID),
+// the serial of a numbered asset (the next after *nextSerial) and the
+// instance id of a collectible. The counters also advance past ids and
+// serials the document names, so a stream needs no look-ahead. The
+// document import and the bulk stream import share it.
+func completeCopy(ua *inventory.FixtureUserAsset, kind inventory.LimitedKind, nextID, nextSerial *int64) error {
+	if ua.Serial != nil && !kind.HasSerials() {
+		return invalid(ua.Path+".serialNumber", "asset %d is not limited-unique or a collectible, so its copies have no serial numbers", ua.AssetID)
+	}
+	if ua.InstanceID != "" && kind != inventory.Collectible {
+		return invalid(ua.Path+".collectibleItemInstanceId", "asset %d is not a collectible", ua.AssetID)
+	}
+	if ua.ID == 0 {
+		*nextID++
+		ua.ID = *nextID
+	} else if ua.ID > *nextID {
+		*nextID = ua.ID
+	}
+	if kind.HasSerials() {
+		if ua.Serial == nil {
+			*nextSerial++
+			v := *nextSerial
+			ua.Serial = &v
+		} else if *ua.Serial > *nextSerial {
+			*nextSerial = *ua.Serial
+		}
+	}
+	if ua.InstanceID == "" && kind == inventory.Collectible {
+		ua.InstanceID = uuid.NewString()
+	}
+	return nil
+}
+
 func (im *importer) userAssets(f *inventory.Fixture) error {
 	if len(f.UserAssets) == 0 {
 		return nil
@@ -272,23 +306,8 @@ func (im *importer) userAssets(f *inventory.Fixture) error {
 			return err
 		}
 		kind := inventory.LimitedKind(ai.limited)
-		if ua.Serial != nil && !kind.HasSerials() {
-			return invalid(ua.Path+".serialNumber", "asset %d is not limited-unique or a collectible, so its copies have no serial numbers", ua.AssetID)
-		}
-		if ua.InstanceID != "" && kind != inventory.Collectible {
-			return invalid(ua.Path+".collectibleItemInstanceId", "asset %d is not a collectible", ua.AssetID)
-		}
-		if ua.ID == 0 {
-			nextID++
-			ua.ID = nextID
-		}
-		if ua.Serial == nil && kind.HasSerials() {
-			ai.next++
-			v := ai.next
-			ua.Serial = &v
-		}
-		if ua.InstanceID == "" && kind == inventory.Collectible {
-			ua.InstanceID = uuid.NewString()
+		if err := completeCopy(&ua, kind, &nextID, &ai.next); err != nil {
+			return err
 		}
 		// A copy named again is replaced: a delete and an insert, not ON
 		// CONFLICT (id), which needs a unique index on id alone — one a
