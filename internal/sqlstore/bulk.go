@@ -168,6 +168,9 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 	}
 	b.st.Phase = "commit"
 	progress(b.st)
+	if err := s.changeNotice(ctx, tx); err != nil {
+		return b.st, s.wrap("bulk import: commit", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return b.st, s.wrap("bulk import: commit", err)
 	}

@@ -31,6 +31,13 @@ type Dialect struct {
 	// numbers, the copy a transfer moves): " FOR UPDATE" on PostgreSQL,
 	// "" on SQLite, whose one immediate-mode writer already serializes.
 	ForUpdate string
+	// ChangeNotice, when set, runs in every write transaction just before
+	// its commit, so that other processes learn of the change when (and
+	// only if) it commits: PostgreSQL's pg_notify, whose notifications
+	// are delivered at commit (the ownership cache of the replicas,
+	// internal/inventory/cache). SQLite needs none: its data_version
+	// counter changes on every commit by any connection.
+	ChangeNotice string
 }
 
 // Store is the shared inventory.Store implementation.
@@ -91,6 +98,9 @@ func (s *Store) tx(ctx context.Context, op string, fn func(tx *sql.Tx) error) er
 			return s.wrap(op, err)
 		}
 		if err = fn(tx); err == nil {
+			err = s.changeNotice(ctx, tx)
+		}
+		if err == nil {
 			if err = tx.Commit(); err == nil {
 				return nil
 			}
@@ -103,6 +113,15 @@ func (s *Store) tx(ctx context.Context, op string, fn func(tx *sql.Tx) error) er
 		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
 	}
 	return s.wrap(op, err)
+}
+
+// changeNotice runs the dialect's ChangeNotice in tx.
+func (s *Store) changeNotice(ctx context.Context, tx *sql.Tx) error {
+	if s.d.ChangeNotice == "" {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, s.d.ChangeNotice)
+	return err
 }
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
