@@ -42,7 +42,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	idleTimeout := durationFlag(fs, env, "idle-timeout", 120*time.Second, "how long an idle keep-alive connection stays open")
 	maxHdr, _ := strconv.Atoi(envDefault(env, "max-header-bytes", strconv.Itoa(64<<10)))
 	maxHeaderBytes := fs.Int("max-header-bytes", maxHdr, "largest request line plus headers; larger is 431 (INVENTORYD_MAX_HEADER_BYTES)")
-	cacheTTL := durationFlag(fs, env, "cache-ttl", 2*time.Second, "how long users and catalog rows stay cached; bounds how stale writes by other processes look, 0 disables (docs/compatibility.md, \"Caching\")")
+	cacheTTL := durationFlag(fs, env, "cache-ttl", 2*time.Second, "how long users and catalog rows stay cached while the store's change feed is down (with the feed, writes by any process invalidate within 5 ms); 0 disables every cache (docs/compatibility.md, \"Caching\")")
+	ownedMB, _ := strconv.ParseInt(envDefault(env, "ownership-cache-mb", strconv.Itoa(cache.DefaultOwnedBytes>>20)), 10, 64)
+	ownershipMB := fs.Int64("ownership-cache-mb", ownedMB, "memory for the ownership cache (copies per owner and per asset, kept coherent through the store's change feed; needs --cache-ttl > 0), 0 disables (INVENTORYD_OWNERSHIP_CACHE_MB)")
 	maxBody, _ := strconv.ParseInt(envDefault(env, "max-body-bytes", strconv.Itoa(64<<20)), 10, 64)
 	maxBodyBytes := fs.Int64("max-body-bytes", maxBody, "largest request body read (admin fixture uploads); larger is 413 (INVENTORYD_MAX_BODY_BYTES)")
 	if err := fs.Parse(args); err != nil {
@@ -53,8 +55,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 			return errors.New("serve: timeouts must be positive")
 		}
 	}
-	if *cacheTTL < 0 {
-		return errors.New("serve: --cache-ttl must not be negative")
+	if *cacheTTL < 0 || *ownershipMB < 0 {
+		return errors.New("serve: --cache-ttl and --ownership-cache-mb must not be negative")
 	}
 	if *maxHeaderBytes <= 0 || *maxBodyBytes <= 0 {
 		return errors.New("serve: --max-header-bytes and --max-body-bytes must be positive")
@@ -72,8 +74,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer raw.Close()
-	st := cache.Cached(raw, *cacheTTL)
+	st := cache.CachedWith(raw, cache.Options{TTL: *cacheTTL, OwnedBytes: *ownershipMB << 20})
+	defer st.Close() // the store itself, or the cache, which closes it
 	if *withDemo {
 		empty, err := st.Empty(ctx)
 		if err != nil {

@@ -126,3 +126,41 @@ type Relation struct {
 	OwnerFollows  bool // the owner follows the viewer
 	ViewerFollows bool // the viewer follows the owner
 }
+
+// OwnedCopy is one owned copy in the compact form the ownership cache
+// keeps (internal/inventory/cache): the user_assets row, times in Unix
+// milliseconds. AssetType and Collectible are the copy's own columns
+// (copied from the asset when the copy was made), which the listings
+// filter and sort on.
+type OwnedCopy struct {
+	ID, AssetID, OwnerID int64
+	Serial               int64 // valid when HasSerial
+	HoldUntil, ExpireAt  int64 // valid when HasHold, HasExpire
+	Created, Updated     int64
+	InstanceID           string
+	AssetType            AssetType
+	OwnerType            AgentType
+	Collectible          bool
+	HasSerial            bool
+	HasHold, HasExpire   bool
+}
+
+// UserAsset returns the copy as a listing row without its asset and owner
+// fields (what the store's NoAsset/NoOwner listings return).
+func (c *OwnedCopy) UserAsset() UserAsset {
+	u := UserAsset{ID: c.ID, AssetID: c.AssetID, Owner: Agent{Type: c.OwnerType, ID: c.OwnerID}, InstanceID: c.InstanceID,
+		Created: time.UnixMilli(c.Created).UTC(), Updated: time.UnixMilli(c.Updated).UTC()}
+	if c.HasSerial {
+		s := c.Serial
+		u.Serial = &s
+	}
+	if c.HasHold {
+		t := time.UnixMilli(c.HoldUntil).UTC()
+		u.HoldUntil = &t
+	}
+	if c.HasExpire {
+		t := time.UnixMilli(c.ExpireAt).UTC()
+		u.ExpireAt = &t
+	}
+	return u
+}

@@ -83,6 +83,11 @@ type Store interface {
 	ListAssetOwners(ctx context.Context, assetID int64, p Page) ([]UserAsset, error)
 	// OwnedCopies lists a user's copies of one asset, by userAssetId, at most limit.
 	OwnedCopies(ctx context.Context, userID, assetID int64, limit int) ([]UserAsset, error)
+	// OwnerCopies lists every copy an owner holds, by (asset type,
+	// userAssetId), at most limit: what the ownership cache loads.
+	OwnerCopies(ctx context.Context, owner Agent, limit int) ([]OwnedCopy, error)
+	// AssetCopies lists every copy of an asset, by userAssetId, at most limit.
+	AssetCopies(ctx context.Context, assetID int64, limit int) ([]OwnedCopy, error)
 	// DeleteOwnedCopies removes all of a user's copies of an asset and
 	// returns how many went.
 	DeleteOwnedCopies(ctx context.Context, userID, assetID int64) (int, error)
@@ -120,6 +125,16 @@ type Store interface {
 
 	// AdminStore is the write side of the admin layer (admin.go).
 	AdminStore
+}
+
+// ChangeFeed is implemented by stores that can tell when any process may
+// have committed a change: the value ChangeVersion returns changes (it is
+// not necessarily ordered) after every commit by any connection, in this
+// process or another, and an error means the store cannot tell now (a lost
+// listener), so that nothing may be served from a cache that relies on it.
+// SQLite: PRAGMA data_version; PostgreSQL: LISTEN/NOTIFY.
+type ChangeFeed interface {
+	ChangeVersion(ctx context.Context) (uint64, error)
 }
 
 // ErrCollectionFull is returned by AddCollectionItem when the collection is full.

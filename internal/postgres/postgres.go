@@ -149,7 +149,10 @@ func OpenWith(ctx context.Context, url string, o Options) (*sqlstore.Store, erro
 	db := sql.OpenDB(&connector{inner: stdlib.GetPoolConnector(pool), timeout: queryTimeout, close: pool.Close})
 	// The pgxpool pools; database/sql hands each connection back at once.
 	db.SetMaxIdleConns(0)
-	return sqlstore.New(db, db, Dialect()), nil
+	st := sqlstore.New(db, db, Dialect())
+	f := startFeed(cfg.ConnConfig)
+	st.SetChangeFeed(f.version, f)
+	return st, nil
 }
 
 // migrate applies the migrations while holding a session advisory lock
@@ -192,7 +195,7 @@ func migrate(ctx context.Context, cc *pgx.ConnConfig, dir fs.FS) error {
 // queue on one lock); serialization failures and deadlocks are retried.
 func Dialect() sqlstore.Dialect {
 	return sqlstore.Dialect{Name: "postgres", Kind: Kind, Retryable: Retryable, TxIsolation: sql.LevelSerializable,
-		ForUpdate: " FOR UPDATE"}
+		ForUpdate: " FOR UPDATE", ChangeNotice: "SELECT pg_notify('" + changeChannel + "', '')"}
 }
 
 // Retryable reports SQLSTATE 40001 (serialization_failure) and 40P01

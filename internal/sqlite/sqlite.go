@@ -77,7 +77,25 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
-	return sqlstore.New(r, w, sqlstore.Dialect{Name: "sqlite", Kind: kind}), nil
+	st := sqlstore.New(r, w, sqlstore.Dialect{Name: "sqlite", Kind: kind})
+	// The change feed: PRAGMA data_version on a connection of its own
+	// changes whenever any other connection (the writer, or another
+	// process's) commits. One connection, never closed by the pool, so
+	// that successive values compare; a tiny page cache, it reads nothing.
+	v, err := sql.Open("sqlite", dsn(path, true)+"&_pragma=cache_size(-64)")
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	v.SetMaxOpenConns(1)
+	v.SetMaxIdleConns(1)
+	v.SetConnMaxLifetime(0)
+	st.SetChangeFeed(func(ctx context.Context) (uint64, error) {
+		var n uint64
+		err := v.QueryRowContext(ctx, "PRAGMA data_version").Scan(&n)
+		return n, err
+	}, v)
+	return st, nil
 }
 
 // kind maps SQLite result codes onto domain kinds (the riverdriver

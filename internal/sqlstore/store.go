@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
+	mrand "math/rand/v2"
 	"strings"
 	"time"
 
@@ -46,6 +48,9 @@ type Store struct {
 	d     Dialect
 	now   func() time.Time
 	stmts stmtCache // prepared reads (stmtcache.go)
+
+	feed       func(context.Context) (uint64, error) // copies.go
+	feedCloser io.Closer
 }
 
 // New returns a Store that reads through r and writes through w (they may
@@ -88,10 +93,14 @@ func (s *Store) wrap(op string, err error) error {
 	return &inventory.Error{Kind: k, Message: op, Err: err}
 }
 
+// txAttempts bounds the tries of a write transaction that keeps failing
+// to serialize (PostgreSQL under contention on one row).
+const txAttempts = 16
+
 // tx runs fn in a write transaction, retrying serialization failures.
 func (s *Store) tx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
 	var err error
-	for attempt := 0; attempt < 8; attempt++ {
+	for attempt := 0; attempt < txAttempts; attempt++ {
 		var tx *sql.Tx
 		tx, err = s.w.BeginTx(ctx, &sql.TxOptions{Isolation: s.d.TxIsolation})
 		if err != nil {
@@ -110,7 +119,9 @@ func (s *Store) tx(ctx context.Context, op string, fn func(tx *sql.Tx) error) er
 		if !s.d.Retryable(err) {
 			break
 		}
-		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+		// Jittered, growing backoff: transactions that failed together
+		// must not retry in lockstep.
+		time.Sleep(time.Duration(mrand.Int64N(int64(min(attempt+1, 10)) * int64(5*time.Millisecond))))
 	}
 	return s.wrap(op, err)
 }
@@ -170,7 +181,11 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close implements inventory.Store.
 func (s *Store) Close() error {
 	s.stmts.close()
-	err := s.r.Close()
+	var err error
+	if s.feedCloser != nil {
+		err = s.feedCloser.Close()
+	}
+	err = errors.Join(err, s.r.Close())
 	if s.w != s.r {
 		err = errors.Join(err, s.w.Close())
 	}

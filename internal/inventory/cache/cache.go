@@ -6,14 +6,18 @@
 //
 //   - Only positive results are cached; a not-found (or any error) always
 //     goes to the store, so a row created anywhere is visible at once.
-//   - Sessions, ownership, relations and listings are never cached: logout
-//     and revocation take effect on the next request on every replica.
+//   - Sessions and relations are never cached: logout and revocation take
+//     effect on the next request on every replica. Ownership (the copies
+//     of an owner and of an asset, which the listings and is-owned read)
+//     is cached only on a store with a change feed (owned.go).
 //   - Every write made through this process's store (Import, Reset, the
 //     admin write methods) invalidates the whole cache when it returns, by
 //     bumping a generation number: O(1), and an entry read before the write
 //     is never served after it.
 //   - Writes made by other processes (PostgreSQL replicas, `inventoryd
-//     admin --db` on the same SQLite file) are seen after at most the TTL.
+//     admin --db` on the same SQLite file) are seen after at most the TTL,
+//     and on a store with a change feed within one poll of the feed (5 ms),
+//     which invalidates everything.
 //   - Each table holds at most a bounded number of entries (evicting an
 //     arbitrary eighth of a shard when it is full), so memory stays bounded
 //     whatever the data set.
@@ -49,25 +53,77 @@ type Store struct {
 	gamePasses table[inventory.GamePass]
 	badges     table[inventory.Badge]
 	bundles    table[inventory.Bundle]
+
+	// The ownership cache (owned.go).
+	owned       bool
+	feedOK      atomic.Bool
+	owners      ownedTable[inventory.Agent]
+	assetCopies ownedTable[int64]
+	stopWatch   context.CancelFunc
+	watchDone   chan struct{}
+}
+
+// Options configure a cache.
+type Options struct {
+	TTL        time.Duration // users and catalog rows; 0: no cache at all
+	MaxEntries int           // per cached table of rows (DefaultMaxEntries)
+	// OwnedBytes is the budget of the ownership cache, which runs only on
+	// a store with a change feed; 0 turns it off.
+	OwnedBytes int64
+	PollEvery  time.Duration // how often the change feed is read (DefaultPollEvery)
 }
 
 // Cached returns s with a read-through cache of entries living ttl. A ttl
 // of zero or less returns s itself (no cache).
 func Cached(s inventory.Store, ttl time.Duration) inventory.Store {
-	if ttl <= 0 {
-		return s
-	}
-	return New(s, ttl, DefaultMaxEntries)
+	return CachedWith(s, Options{TTL: ttl, OwnedBytes: DefaultOwnedBytes})
 }
 
-// New is Cached with an explicit bound on the entries of each table.
+// CachedWith is Cached with options; a TTL of zero or less returns s.
+func CachedWith(s inventory.Store, o Options) inventory.Store {
+	if o.TTL <= 0 {
+		return s
+	}
+	return NewWith(s, o)
+}
+
+// New is Cached with an explicit bound on the entries of each table and
+// no ownership cache.
 func New(s inventory.Store, ttl time.Duration, maxEntries int) *Store {
-	c := &Store{Store: s, ttl: ttl, start: time.Now()}
-	per := max(1, maxEntries/shards)
+	return NewWith(s, Options{TTL: ttl, MaxEntries: maxEntries})
+}
+
+// NewWith returns the cache with options o. Close stops its watcher.
+func NewWith(s inventory.Store, o Options) *Store {
+	if o.MaxEntries <= 0 {
+		o.MaxEntries = DefaultMaxEntries
+	}
+	if o.PollEvery <= 0 {
+		o.PollEvery = DefaultPollEvery
+	}
+	c := &Store{Store: s, ttl: o.TTL, start: time.Now()}
+	per := max(1, o.MaxEntries/shards)
 	for _, t := range []interface{ init(int) }{&c.users, &c.assets, &c.groups, &c.gamePasses, &c.badges, &c.bundles} {
 		t.init(per)
 	}
+	if feed, ok := s.(inventory.ChangeFeed); ok && o.OwnedBytes > 0 {
+		c.owned = true
+		c.owners.init(o.OwnedBytes*3/4, ownerShards)
+		c.assetCopies.init(o.OwnedBytes/4, assetShards)
+		ctx, cancel := context.WithCancel(context.Background())
+		c.stopWatch, c.watchDone = cancel, make(chan struct{})
+		go c.watch(ctx, feed, o.PollEvery)
+	}
 	return c
+}
+
+// Close implements inventory.Store: it stops the feed's watcher first.
+func (c *Store) Close() error {
+	if c.stopWatch != nil {
+		c.stopWatch()
+		<-c.watchDone
+	}
+	return c.Store.Close()
 }
 
 // Unwrap returns the store under the cache.
@@ -113,7 +169,7 @@ func get[T any](ctx context.Context, c *Store, t *table[T], id int64, load func(
 	sh.mu.RLock()
 	e, ok := sh.m[id]
 	sh.mu.RUnlock()
-	if ok && e.gen == gen && now < e.exp {
+	if ok && e.gen == gen && (now < e.exp || c.feedOK.Load()) {
 		return e.v, nil
 	}
 	v, err := load(ctx, id)
@@ -237,18 +293,71 @@ func (c *Store) UpdateAsset(ctx context.Context, id int64, p inventory.AssetPatc
 	return c.Store.UpdateAsset(ctx, id, p)
 }
 
+// Grant implements inventory.AdminStore.
+func (c *Store) Grant(ctx context.Context, g inventory.GrantRequest) (inventory.UserAsset, error) {
+	defer c.Invalidate()
+	return c.Store.Grant(ctx, g)
+}
+
+// Transfer implements inventory.AdminStore.
+func (c *Store) Transfer(ctx context.Context, t inventory.TransferRequest) (inventory.UserAsset, error) {
+	defer c.Invalidate()
+	return c.Store.Transfer(ctx, t)
+}
+
+// Revoke implements inventory.AdminStore.
+func (c *Store) Revoke(ctx context.Context, userAssetID int64, from *inventory.Agent) (inventory.UserAsset, error) {
+	defer c.Invalidate()
+	return c.Store.Revoke(ctx, userAssetID, from)
+}
+
+// DeleteOwnedCopies implements inventory.Store.
+func (c *Store) DeleteOwnedCopies(ctx context.Context, userID, assetID int64) (int, error) {
+	defer c.Invalidate()
+	return c.Store.DeleteOwnedCopies(ctx, userID, assetID)
+}
+
+// OwnedCopies implements inventory.Store: from the ownership cache when
+// it holds the user.
+func (c *Store) OwnedCopies(ctx context.Context, userID, assetID int64, limit int) ([]inventory.UserAsset, error) {
+	e := c.ownerEntry(ctx, inventory.Agent{Type: inventory.AgentUser, ID: userID})
+	if e == nil {
+		return c.Store.OwnedCopies(ctx, userID, assetID, limit)
+	}
+	var out []inventory.UserAsset
+	for _, r := range e.copiesOf(assetID, limit) {
+		out = append(out, r.userAsset())
+	}
+	return out, nil
+}
+
 // ListUserAssets implements inventory.Store: without a moderation filter
 // the store lists the copies alone (no join with assets) and each row's
 // asset comes from the cache.
 func (c *Store) ListUserAssets(ctx context.Context, q inventory.UserAssetQuery) ([]inventory.UserAsset, error) {
-	if q.HidePending || q.HideDisapproved || q.NoAsset {
+	if q.HidePending || q.HideDisapproved {
 		return c.Store.ListUserAssets(ctx, q)
 	}
-	nq := q
-	nq.NoAsset = true
-	rows, err := c.Store.ListUserAssets(ctx, nq)
-	if err != nil {
-		return nil, err
+	var rows []inventory.UserAsset
+	if e := c.ownerEntry(ctx, q.Owner); e != nil {
+		page := e.ownerPage(q)
+		rows = make([]inventory.UserAsset, len(page))
+		for i, r := range page {
+			rows[i] = r.userAsset()
+		}
+		if q.NoAsset {
+			return rows, nil
+		}
+	} else {
+		if q.NoAsset {
+			return c.Store.ListUserAssets(ctx, q)
+		}
+		nq := q
+		nq.NoAsset = true
+		var err error
+		if rows, err = c.Store.ListUserAssets(ctx, nq); err != nil {
+			return nil, err
+		}
 	}
 	for i := range rows {
 		a, err := c.Asset(ctx, rows[i].AssetID)
@@ -280,7 +389,7 @@ func fresh[T any](c *Store, t *table[T], id int64) bool {
 	sh.mu.RLock()
 	e, ok := sh.m[id]
 	sh.mu.RUnlock()
-	return ok && e.gen == gen && now < e.exp
+	return ok && e.gen == gen && (now < e.exp || c.feedOK.Load())
 }
 
 // ListAssetOwners implements inventory.Store: the store lists the copies
@@ -291,11 +400,21 @@ func (c *Store) ListAssetOwners(ctx context.Context, assetID int64, p inventory.
 	if p.NoOwner {
 		return c.Store.ListAssetOwners(ctx, assetID, p)
 	}
-	np := p
-	np.NoOwner = true
-	rows, err := c.Store.ListAssetOwners(ctx, assetID, np)
-	if err != nil {
-		return nil, err
+	var rows []inventory.UserAsset
+	if e := c.assetEntry(ctx, assetID); e != nil {
+		page := pageOf(len(e.rows), func(i int) *crow { return &e.rows[i] },
+			func(r *crow) inventory.Key { return inventory.Key{ID: r.id} }, func(*crow) bool { return true }, p)
+		rows = make([]inventory.UserAsset, len(page))
+		for i, r := range page {
+			rows[i] = r.userAsset()
+		}
+	} else {
+		np := p
+		np.NoOwner = true
+		var err error
+		if rows, err = c.Store.ListAssetOwners(ctx, assetID, np); err != nil {
+			return nil, err
+		}
 	}
 	var missed []inventory.Agent
 	for i := range rows {
