@@ -99,8 +99,26 @@ func appendBool(b []byte, v bool) []byte {
 
 func appendTime(b []byte, t robloxTime) []byte {
 	b = append(b, '"')
-	b = time.Time(t).UTC().AppendFormat(b, timeLayout)
+	b = appendTimeLayout(b, time.Time(t).UTC())
 	return append(b, '"')
+}
+
+// appendTimeLayout is t.AppendFormat(b, timeLayout) for a UTC time,
+// written out by hand: a 100-row page has 200 dates, and the general
+// formatter was a fifth of such a page's CPU. Years outside 0-9999 take
+// the general formatter (TestAppendTimeLayout compares the two).
+func appendTimeLayout(b []byte, t time.Time) []byte {
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, timeLayout)
+	}
+	hour, min, sec := t.Clock()
+	ms := t.Nanosecond() / 1e6
+	b = append(b, byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
+		byte('0'+int(month)/10), byte('0'+int(month)%10), '-', byte('0'+day/10), byte('0'+day%10), 'T',
+		byte('0'+hour/10), byte('0'+hour%10), ':', byte('0'+min/10), byte('0'+min%10), ':',
+		byte('0'+sec/10), byte('0'+sec%10), '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
+	return b
 }
 
 func appendOptTime(b []byte, t *robloxTime) []byte {

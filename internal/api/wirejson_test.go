@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -56,5 +57,21 @@ func TestAppendersMatchEncodingJSON(t *testing.T) {
 		check("page empty", pageBody[inventoryItem]{NextPageCursor: &s, Data: []inventoryItem{}})
 		check("page nil", pageBody[assetOwner]{})
 		check("page items", pageBody[itemModel]{Data: []itemModel{{ID: 1, Name: s, Type: "Asset"}}})
+	}
+}
+
+func TestAppendTimeLayout(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	times := []time.Time{{}, time.Unix(0, 0), time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 2, 28, 7, 8, 9, 5_000_000, time.FixedZone("x", 3600))}
+	for range 100_000 {
+		times = append(times, time.UnixMilli(rng.Int64N(1<<45)-1<<44).Add(time.Duration(rng.IntN(1e6))))
+	}
+	for _, tm := range times {
+		u := tm.UTC()
+		if got, want := string(appendTimeLayout(nil, u)), u.Format(timeLayout); got != want {
+			t.Fatalf("%v: %s, want %s", tm, got, want)
+		}
 	}
 }

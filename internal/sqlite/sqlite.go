@@ -11,6 +11,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"runtime"
@@ -90,11 +91,18 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	v.SetMaxOpenConns(1)
 	v.SetMaxIdleConns(1)
 	v.SetConnMaxLifetime(0)
+	// Prepared once: the cache reads it every few milliseconds.
+	pragma, err := v.PrepareContext(ctx, "PRAGMA data_version")
+	if err != nil {
+		v.Close()
+		st.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
 	st.SetChangeFeed(func(ctx context.Context) (uint64, error) {
 		var n uint64
-		err := v.QueryRowContext(ctx, "PRAGMA data_version").Scan(&n)
+		err := pragma.QueryRowContext(ctx).Scan(&n)
 		return n, err
-	}, v)
+	}, closers{pragma, v})
 	return st, nil
 }
 
@@ -111,4 +119,15 @@ func kind(err error) inventory.Kind {
 		}
 	}
 	return inventory.KindInternal
+}
+
+// closers closes each in turn.
+type closers []io.Closer
+
+func (cs closers) Close() error {
+	var err error
+	for _, c := range cs {
+		err = errors.Join(err, c.Close())
+	}
+	return err
 }

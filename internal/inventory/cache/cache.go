@@ -108,8 +108,8 @@ func NewWith(s inventory.Store, o Options) *Store {
 	}
 	if feed, ok := s.(inventory.ChangeFeed); ok && o.OwnedBytes > 0 {
 		c.owned = true
-		c.owners.init(o.OwnedBytes*3/4, ownerShards)
-		c.assetCopies.init(o.OwnedBytes/4, assetShards)
+		c.owners.init(o.OwnedBytes/2, ownerShards, o.OwnedBytes/4)
+		c.assetCopies.init(o.OwnedBytes/4, assetShards, 0)
 		ctx, cancel := context.WithCancel(context.Background())
 		c.stopWatch, c.watchDone = cancel, make(chan struct{})
 		go c.watch(ctx, feed, o.PollEvery)
@@ -165,13 +165,16 @@ func (t *table[T]) shard(id int64) *shard[T] {
 // load succeeds.
 func get[T any](ctx context.Context, c *Store, t *table[T], id int64, load func(context.Context, int64) (T, error)) (T, error) {
 	sh := t.shard(id)
-	gen, now := c.gen.Load(), c.now()
+	gen := c.gen.Load()
 	sh.mu.RLock()
 	e, ok := sh.m[id]
 	sh.mu.RUnlock()
-	if ok && e.gen == gen && (now < e.exp || c.feedOK.Load()) {
+	// With the change feed up the TTL does not apply (and the clock is
+	// not read: this runs for every owner of a 100-row page).
+	if ok && e.gen == gen && (c.feedOK.Load() || c.now() < e.exp) {
 		return e.v, nil
 	}
+	now := c.now()
 	v, err := load(ctx, id)
 	if err != nil {
 		return v, err // never cache not-found or failures
@@ -385,11 +388,11 @@ const maxOwnerWarm = 8
 // fresh reports whether id has a servable entry, without loading it.
 func fresh[T any](c *Store, t *table[T], id int64) bool {
 	sh := t.shard(id)
-	gen, now := c.gen.Load(), c.now()
+	gen := c.gen.Load()
 	sh.mu.RLock()
 	e, ok := sh.m[id]
 	sh.mu.RUnlock()
-	return ok && e.gen == gen && (now < e.exp || c.feedOK.Load())
+	return ok && e.gen == gen && (c.feedOK.Load() || c.now() < e.exp)
 }
 
 // ListAssetOwners implements inventory.Store: the store lists the copies

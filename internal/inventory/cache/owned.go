@@ -17,10 +17,11 @@ package cache
 // served after it.
 //
 // Memory is bounded: entries are charged by size against a budget
-// (Options.OwnedBytes: three quarters for owners over 16 shards, a quarter
-// for assets over 2), evicting stale entries first and then arbitrary
-// ones; an owner or asset whose copies would take more than half a shard
-// is remembered as too big and always answered by the store.
+// (Options.OwnedBytes: half for owners over 16 shards, a quarter for the
+// owners too big for a shard, a quarter for assets over 2 shards),
+// evicting stale entries first and then arbitrary ones; an owner or asset
+// whose copies would not fit is remembered as too big and always answered
+// by the store.
 
 import (
 	"context"
@@ -34,7 +35,7 @@ import (
 )
 
 // DefaultOwnedBytes is the default budget of the ownership cache.
-const DefaultOwnedBytes = 32 << 20
+const DefaultOwnedBytes = 64 << 20
 
 // DefaultPollEvery is how often the change feed is read.
 const DefaultPollEvery = 5 * time.Millisecond
@@ -150,15 +151,22 @@ type ownedTable[K comparable] struct {
 	budget  int64 // per shard
 	maxRows int   // per entry: what may be loaded
 	shards  []ownedShard[K]
+	// large holds the entries bigger than half a shard (a whale's
+	// inventory), within a budget of its own; only its m and size are used.
+	large       ownedShard[K]
+	largeBudget int64
 }
 
-// init splits total over n shards. An entry may take half of its shard
-// (so that one large entry does not evict everything else): owners with
-// more copies, or assets with more owners, are answered by the store.
-func (t *ownedTable[K]) init(total int64, n int) {
+// init splits total over n shards, and gives large entries a pool of
+// their own of largeBytes (0: none). An entry may take half of its shard
+// or all of the large pool; owners with more copies, or assets with more
+// owners, are answered by the store.
+func (t *ownedTable[K]) init(total int64, n int, largeBytes int64) {
 	t.shards = make([]ownedShard[K], n)
 	t.budget = max(total/int64(n), 1)
-	t.maxRows = int(t.budget / 2 / crowSize)
+	t.largeBudget = largeBytes
+	t.maxRows = int(max(t.budget/2, largeBytes) / crowSize)
+	t.large.m = map[K]*ownedEntry{}
 	for i := range t.shards {
 		sh := &t.shards[i]
 		sh.m, sh.loading, sh.big = map[K]*ownedEntry{}, map[K]*flight{}, map[K]struct{}{}
@@ -179,6 +187,11 @@ func (t *ownedTable[K]) get(ctx context.Context, c *Store, k K, hash uint64,
 	e := sh.m[k]
 	_, big := sh.big[k]
 	sh.mu.RUnlock()
+	if e == nil && t.largeBudget > 0 {
+		t.large.mu.RLock()
+		e = t.large.m[k]
+		t.large.mu.RUnlock()
+	}
 	if e != nil && e.gen == gen {
 		return e
 	}
@@ -204,8 +217,10 @@ func (t *ownedTable[K]) get(ctx context.Context, c *Store, k K, hash uint64,
 
 	cs, err := load(ctx, t.maxRows+1)
 	var ne *ownedEntry
+	isLarge := false
 	if err == nil && len(cs) <= t.maxRows {
-		if ne = build(cs, gen); ne.size > t.budget/2 {
+		ne = build(cs, gen)
+		if isLarge = ne.size > t.budget/2; isLarge && ne.size > t.largeBudget {
 			ne = nil
 		}
 	}
@@ -219,7 +234,13 @@ func (t *ownedTable[K]) get(ctx context.Context, c *Store, k K, hash uint64,
 		}
 		sh.big[k] = struct{}{}
 	case c.gen.Load() == gen && c.feedOK.Load():
-		t.store(sh, k, ne, gen)
+		if !isLarge {
+			store(sh, k, ne, gen, t.budget)
+		} else {
+			t.large.mu.Lock()
+			store(&t.large, k, ne, gen, t.largeBudget)
+			t.large.mu.Unlock()
+		}
 	}
 	sh.mu.Unlock()
 	fl.e = ne
@@ -231,13 +252,13 @@ func (t *ownedTable[K]) get(ctx context.Context, c *Store, k K, hash uint64,
 }
 
 // store puts e in sh (locked), evicting stale entries, then arbitrary ones,
-// until it fits.
-func (t *ownedTable[K]) store(sh *ownedShard[K], k K, e *ownedEntry, gen uint64) {
+// until it fits in budget.
+func store[K comparable](sh *ownedShard[K], k K, e *ownedEntry, gen uint64, budget int64) {
 	if old := sh.m[k]; old != nil {
 		sh.size -= old.size
 		delete(sh.m, k)
 	}
-	if sh.size+e.size > t.budget {
+	if sh.size+e.size > budget {
 		for k2, o := range sh.m {
 			if o.gen != gen {
 				sh.size -= o.size
@@ -245,14 +266,14 @@ func (t *ownedTable[K]) store(sh *ownedShard[K], k K, e *ownedEntry, gen uint64)
 			}
 		}
 		for k2, o := range sh.m {
-			if sh.size+e.size <= t.budget {
+			if sh.size+e.size <= budget {
 				break
 			}
 			sh.size -= o.size
 			delete(sh.m, k2)
 		}
 	}
-	if sh.size+e.size <= t.budget {
+	if sh.size+e.size <= budget {
 		sh.m[k] = e
 		sh.size += e.size
 	}
