@@ -45,9 +45,9 @@ var ledgerInsertCols = []string{"at", "op", "item_type", "item_id", "user_asset_
 // On SQLite the placeholders are anonymous "?": the driver looks up every
 // parameter's name, a linear search per "$n" parameter, which made
 // binding a many-row statement quadratic.
-func (s *Store) multiInsert(table string, cols []string, n int, tail string) string {
+func (s *Store) multiInsert(verb, table string, cols []string, n int, tail string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", table, strings.Join(cols, ", "))
+	fmt.Fprintf(&b, "%s INTO %s (%s) VALUES ", verb, table, strings.Join(cols, ", "))
 	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	for i := 0; i < n; i++ {
 		if i > 0 {
@@ -89,7 +89,12 @@ type bulk struct {
 	nextID int64
 	now    int64
 
-	copies, ledger, users, friends, follows *rowBuffer
+	// copies are upserted; fresh copies, with an id above any the store
+	// or the stream had so far (all of them in a stream in id order), are
+	// plain inserts: no upsert, no statement journal (rowBuffer.fail).
+	copies, fresh, ledger, users, friends, follows *rowBuffer
+	maxID                                          int64 // the largest copy id so far
+	tableMax                                       int64 // the largest id written so far (rowBuffer.tableMax)
 	// startMax is the largest userAssetId before the load: the ledger
 	// rows of copies above it are written at the end in one INSERT ...
 	// SELECT; a copy at or below it replaces an existing one and gets its
@@ -123,15 +128,16 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 		known: map[string]map[int64]bool{}}, assets: map[int64]*bulkAsset{}, now: ms(s.now())}
 	defer b.close()
 	b.copies = &rowBuffer{b: b, table: "user_assets", cols: userAssetInsertCols, tail: upsertTail(userAssetInsertCols), keys: map[int64]struct{}{}}
-	b.ledger = &rowBuffer{b: b, table: "ownership_ledger", cols: ledgerInsertCols}
+	b.fresh = &rowBuffer{b: b, table: "user_assets", cols: userAssetInsertCols, fail: true, tableMax: &b.tableMax}
+	b.ledger = &rowBuffer{b: b, table: "ownership_ledger", cols: ledgerInsertCols, fail: true}
 	b.users = &rowBuffer{b: b, table: "users", cols: userInsertCols, tail: upsertTail(userInsertCols), keys: map[int64]struct{}{}}
 	// A friendship is two rows (both directions): each add carries both.
-	b.friends = &rowBuffer{b: b, table: "friendships", cols: []string{"user_id", "friend_id"}, pairs: true, tail: " ON CONFLICT DO NOTHING"}
-	b.follows = &rowBuffer{b: b, table: "follows", cols: []string{"follower_id", "following_id"}, tail: " ON CONFLICT DO NOTHING"}
+	b.friends = &rowBuffer{b: b, table: "friendships", cols: []string{"user_id", "friend_id"}, pairs: true, ignore: true}
+	b.follows = &rowBuffer{b: b, table: "follows", cols: []string{"follower_id", "following_id"}, ignore: true}
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM user_assets").Scan(&b.startMax); err != nil {
 		return b.st, s.wrap("bulk import", err)
 	}
-	b.nextID = b.startMax
+	b.nextID, b.maxID, b.tableMax = b.startMax, b.startMax, b.startMax
 	b.st.Phase = "load"
 	for {
 		f, err := next()
@@ -160,7 +166,7 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 		for _, q := range b.rebuild {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				if s.isConflict(err) {
-					return b.st, invalid("userAssets", "a serial number repeats within an asset (%v)", err)
+					return b.st, invalid("userAssets", "a serial number repeats within an asset, or a collectibleItemInstanceId across copies (%v)", err)
 				}
 				return b.st, s.wrap("bulk import: rebuild index", err)
 			}
@@ -232,6 +238,18 @@ type rowBuffer struct {
 	args        []any
 	n           int
 	pairs       bool // each add is two rows
+	// fail: INSERT OR FAIL on SQLite. A constraint that aborts the
+	// statement makes SQLite keep a statement journal (a copy of every
+	// page the statement changes, to undo just that statement); FAIL stops
+	// where it is instead, and the load's error rolls back the whole
+	// transaction anyway. The journal cost a 1M load over a second.
+	fail bool
+	// ignore: rows whose key is taken are left out.
+	ignore bool
+	// tableMax, on the fresh copies' buffer, is the largest id in the
+	// table (SQLite); scratch holds a batch's values without the ids.
+	tableMax *int64
+	scratch  []any
 	// keys, for upserts, holds the first column (the id) of each queued
 	// row: PostgreSQL refuses an INSERT ... ON CONFLICT DO UPDATE that
 	// touches one row twice, so a repeated id flushes the batch first and
@@ -266,11 +284,41 @@ func (r *rowBuffer) flush() error {
 	if r.pairs {
 		rows *= 2
 	}
-	st, err := r.b.im.stmt(r.b.s.multiInsert(r.table, r.cols, rows, r.tail))
+	verb, cols, args, tail := "INSERT", r.cols, r.args, r.tail
+	if r.ignore {
+		// On SQLite, OR IGNORE rather than the upsert's DO NOTHING,
+		// which needs a statement journal (rowBuffer.fail).
+		if r.b.s.d.Name == "sqlite" {
+			verb = "INSERT OR IGNORE"
+		} else {
+			tail = " ON CONFLICT DO NOTHING"
+		}
+	}
+	if r.fail && r.b.s.d.Name == "sqlite" {
+		verb = "INSERT OR FAIL"
+		if r.tableMax != nil {
+			// Fresh copies: rows in increasing id order, so the batch
+			// continues the table's ids when its first and last do.
+			// Then SQLite numbers them itself (the rowid after the
+			// largest): an INSERT that names an INTEGER PRIMARY KEY
+			// needs a statement journal (the value might not be an
+			// integer) even OR FAIL.
+			first, last := r.args[0].(int64), r.args[(r.n-1)*len(cols)].(int64)
+			if first == *r.tableMax+1 && last == *r.tableMax+int64(r.n) {
+				r.scratch = r.scratch[:0]
+				for i := 0; i < len(args); i += len(cols) {
+					r.scratch = append(r.scratch, args[i+1:i+len(cols)]...)
+				}
+				cols, args = cols[1:], r.scratch
+			}
+			*r.tableMax = max(*r.tableMax, last)
+		}
+	}
+	st, err := r.b.im.stmt(r.b.s.multiInsert(verb, r.table, cols, rows, tail))
 	if err != nil {
 		return err
 	}
-	if _, err := st.ExecContext(r.b.ctx, r.args...); err != nil {
+	if _, err := st.ExecContext(r.b.ctx, args...); err != nil {
 		return err
 	}
 	r.args, r.n = r.args[:0], 0
@@ -369,11 +417,15 @@ func (b *bulk) asset(path string, id int64) (*bulkAsset, error) {
 	// first copy does.
 	maxSerial := "0"
 	if !b.dropped {
-		maxSerial = "(SELECT COALESCE(MAX(serial), 0) FROM user_assets WHERE asset_id = $1)"
+		maxSerial = "(SELECT COALESCE(MAX(serial), 0) FROM user_assets WHERE asset_id = $1 AND serial IS NOT NULL)"
 	}
 	a := &bulkAsset{}
 	var limited int
-	err := b.tx.QueryRowContext(b.ctx, `SELECT asset_type, limited, `+maxSerial+` FROM assets WHERE id = $1`, id).Scan(&a.typ, &limited, &a.next)
+	st, err := b.im.stmt(`SELECT asset_type, limited, ` + maxSerial + ` FROM assets WHERE id = $1`)
+	if err != nil {
+		return nil, err
+	}
+	err = st.QueryRowContext(b.ctx, id).Scan(&a.typ, &limited, &a.next)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, invalid(path+".assetId", "unknown asset %d", id)
 	} else if err != nil {
@@ -397,8 +449,26 @@ func (b *bulk) userAsset(ua *inventory.FixtureUserAsset) error {
 	if err := completeCopy(ua, ai.kind, &b.nextID, &ai.next); err != nil {
 		return err
 	}
-	if err := b.copies.add(ua.ID, ua.AssetID, ai.typ, b2i(ai.kind != inventory.NotLimited), int(ua.Owner.Type), ua.Owner.ID,
-		ua.Serial, nullStr(ua.InstanceID), optMS(ua.HoldUntil), optMS(ua.ExpireAt), ms(ua.Created), ms(ua.Updated)); err != nil {
+	// A copy goes to the upsert batch or the plain one; a switch flushes
+	// the other batch first so that rows reach the table in stream order.
+	into, other := b.copies, b.fresh
+	if ua.ID > b.maxID {
+		b.maxID = ua.ID
+		into, other = other, into
+	}
+	if other.n > 0 {
+		if err := other.flush(); err != nil {
+			return b.rowError(err)
+		}
+	}
+	// int64 and nil only: database/sql passes them to the driver as they
+	// are, where an int or a *int64 goes through reflection.
+	var serial any
+	if ua.Serial != nil {
+		serial = *ua.Serial
+	}
+	if err := into.add(ua.ID, ua.AssetID, int64(ai.typ), int64(b2i(ai.kind != inventory.NotLimited)), int64(ua.Owner.Type), ua.Owner.ID,
+		serial, nullStr(ua.InstanceID), optMS(ua.HoldUntil), optMS(ua.ExpireAt), ms(ua.Created), ms(ua.Updated)); err != nil {
 		return b.rowError(err)
 	}
 	b.st.UserAssets++
@@ -408,7 +478,9 @@ func (b *bulk) userAsset(ua *inventory.FixtureUserAsset) error {
 		nullStr(ua.InstanceID), int(ua.Owner.Type), ua.Owner.ID); err != nil {
 		return err
 	}
-	if !b.dropped && b.s.d.Name == "sqlite" && b.st.UserAssets >= bulkDropIndexesAt {
+	// Into a store without copies the indexes go at once: rebuilding
+	// them costs what the load brings, nothing more.
+	if !b.dropped && b.s.d.Name == "sqlite" && (b.st.UserAssets >= bulkDropIndexesAt || b.startMax == 0) {
 		if err := b.flush(); err != nil {
 			return err
 		}
@@ -424,8 +496,10 @@ func (b *bulk) flush() error {
 			return err
 		}
 	}
-	if err := b.copies.flush(); err != nil {
-		return b.rowError(err)
+	for _, r := range []*rowBuffer{b.copies, b.fresh} { // at most one holds rows
+		if err := r.flush(); err != nil {
+			return b.rowError(err)
+		}
 	}
 	return nil
 }
@@ -444,7 +518,7 @@ func (b *bulk) rowError(err error) error {
 // end walks the new copies by id), so maintaining it is cheaper than a sort.
 func (b *bulk) dropIndexes() error {
 	err := each(b.ctx, b.tx, `SELECT a.id, a.asset_type, a.limited,
-		(SELECT COALESCE(MAX(serial), 0) FROM user_assets WHERE asset_id = a.id) FROM assets a`, func(sc scanner) error {
+		(SELECT COALESCE(MAX(serial), 0) FROM user_assets WHERE asset_id = a.id AND serial IS NOT NULL) FROM assets a`, func(sc scanner) error {
 		var id int64
 		var limited int
 		a := &bulkAsset{}

@@ -184,6 +184,10 @@ func TestImportStreamAtomic(t *testing.T) {
 			"bad json":      `{"kind":"userAsset",`,
 			"bad kind":      `{"kind":"spaceship"}`,
 			"serial clash":  `{"kind":"userAsset","assetId":48159815,"owner":{"type":"User","id":156},"serialNumber":150}`,
+			// Checked when the indexes are rebuilt (SQLite): migration
+			// 0003 made the instance index one a load drops.
+			"instance clash": `{"kind":"userAsset","assetId":9000001,"owner":{"type":"User","id":156},` +
+				`"collectibleItemInstanceId":"a8a27d38-ee51-4cf4-8b0a-485d0dfd8607"}`,
 		} {
 			t.Run(name, func(t *testing.T) {
 				_, err := importNDJSON(t, st, strings.NewReader(string(good)+tail+"\n"))
