@@ -74,7 +74,13 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st := cache.CachedWith(raw, cache.Options{TTL: *cacheTTL, OwnedBytes: *ownershipMB << 20})
+	st := cache.CachedWith(raw, cache.Options{TTL: *cacheTTL, OwnedBytes: *ownershipMB << 20, OnFeed: func(up bool, err error) {
+		if up {
+			log.Info("change feed up: the ownership cache serves")
+		} else {
+			log.Warn("change feed down: ownership is read from the store until it is back", "err", err)
+		}
+	}})
 	defer st.Close() // the store itself, or the cache, which closes it
 	if *withDemo {
 		empty, err := st.Empty(ctx)

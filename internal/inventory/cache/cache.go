@@ -61,6 +61,7 @@ type Store struct {
 	assetCopies ownedTable[int64]
 	stopWatch   context.CancelFunc
 	watchDone   chan struct{}
+	onFeed      func(bool, error)
 }
 
 // Options configure a cache.
@@ -71,6 +72,9 @@ type Options struct {
 	// a store with a change feed; 0 turns it off.
 	OwnedBytes int64
 	PollEvery  time.Duration // how often the change feed is read (DefaultPollEvery)
+	// OnFeed, if set, is told when the change feed comes up (up, nil) and
+	// goes down (false, why): the ownership cache serves only while it is up.
+	OnFeed func(up bool, err error)
 }
 
 // Cached returns s with a read-through cache of entries living ttl. A ttl
@@ -101,7 +105,7 @@ func NewWith(s inventory.Store, o Options) *Store {
 	if o.PollEvery <= 0 {
 		o.PollEvery = DefaultPollEvery
 	}
-	c := &Store{Store: s, ttl: o.TTL, start: time.Now()}
+	c := &Store{Store: s, ttl: o.TTL, start: time.Now(), onFeed: o.OnFeed}
 	per := max(1, o.MaxEntries/shards)
 	for _, t := range []interface{ init(int) }{&c.users, &c.assets, &c.groups, &c.gamePasses, &c.badges, &c.bundles} {
 		t.init(per)

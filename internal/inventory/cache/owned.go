@@ -406,11 +406,17 @@ func (c *Store) watch(ctx context.Context, feed inventory.ChangeFeed, every time
 		case err != nil:
 			c.feedOK.Store(false)
 			c.Invalidate()
+			if have && c.onFeed != nil {
+				c.onFeed(false, err)
+			}
 			have = false
 		case !have || v != last:
 			c.Invalidate()
-			last, have = v, true
 			c.feedOK.Store(true)
+			if !have && c.onFeed != nil {
+				c.onFeed(true, nil)
+			}
+			last, have = v, true
 		}
 		select {
 		case <-ctx.Done():
