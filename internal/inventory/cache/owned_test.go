@@ -18,7 +18,9 @@ import (
 // instance ids), groups and users of very different sizes.
 var ownedConfig = generate.Config{Seed: 11, Users: 40, Assets: 60, ItemsPerUser: 15, LimitedEvery: 3}
 
-func loadGenerated(t *testing.T, st inventory.Store, cfg generate.Config) { loadGeneratedTB(t, st, cfg) }
+func loadGenerated(t *testing.T, st inventory.Store, cfg generate.Config) {
+	loadGeneratedTB(t, st, cfg)
+}
 
 func loadGeneratedTB(t testing.TB, st inventory.Store, cfg generate.Config) {
 	t.Helper()
