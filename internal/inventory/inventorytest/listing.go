@@ -2,6 +2,7 @@ package inventorytest
 
 import (
 	"fmt"
+	"sort"
 	"testing"
 	"time"
 
@@ -385,6 +386,55 @@ func (s *suite) ownedCopies(t *testing.T) {
 		got, err = st.OwnedCopies(bg, pagerGroup, groupAsset, 10)
 		must(t, err)
 		eq(t, "group copies are not a user's", len(got), 0)
+	})
+	// OwnerCopies and AssetCopies: what the ownership cache loads, every
+	// copy in its order, with the copy's own type and collectible flag.
+	t.Run("OwnerCopies", func(t *testing.T) {
+		for _, owner := range []inventory.Agent{{Type: inventory.AgentUser, ID: pagerUser},
+			{Type: inventory.AgentGroup, ID: pagerGroup}, {Type: inventory.AgentUser, ID: 404}} {
+			var want []copyRow
+			for _, c := range w.copies {
+				if c.owner == owner {
+					want = append(want, c)
+				}
+			}
+			sort.SliceStable(want, func(i, j int) bool { return want[i].typ < want[j].typ }) // by id within a type
+			got, err := st.OwnerCopies(bg, owner, 1<<20)
+			must(t, err)
+			eq(t, fmt.Sprintf("%v: copies", owner), len(got), len(want))
+			for i := range got {
+				g, c := got[i], want[i]
+				if g.ID != c.id || g.AssetID != c.asset || g.AssetType != c.typ || g.Collectible != c.collectible ||
+					g.OwnerType != owner.Type || g.OwnerID != owner.ID {
+					t.Fatalf("%v: copy %d is %+v, want %+v", owner, i, g, c)
+				}
+			}
+			if len(want) > 3 {
+				got, err = st.OwnerCopies(bg, owner, 3)
+				must(t, err)
+				eq(t, "limited", len(got), 3)
+			}
+		}
+	})
+	t.Run("AssetCopies", func(t *testing.T) {
+		for _, asset := range []int64{firstAsset, firstAsset + 1, 404} {
+			var want []int64
+			for _, c := range w.copies {
+				if c.asset == asset {
+					want = append(want, c.id)
+				}
+			}
+			got, err := st.AssetCopies(bg, asset, 1<<20)
+			must(t, err)
+			var gotIDs []int64
+			for _, g := range got {
+				gotIDs = append(gotIDs, g.ID)
+				if g.AssetID != asset {
+					t.Fatalf("asset %d: copy %+v", asset, g)
+				}
+			}
+			eq(t, fmt.Sprintf("asset %d", asset), fmt.Sprint(gotIDs), fmt.Sprint(want))
+		}
 	})
 	t.Run("DeleteOwnedCopies", func(t *testing.T) {
 		st := s.example(t)

@@ -228,6 +228,36 @@ func (s *suite) basics(t *testing.T) {
 		must(t, err)
 		eq(t, "user after re-import", u.Name, "builderman")
 	})
+	// The change feed, where the store has one: a committed write
+	// changes the version (a store's own writes included: its writer is
+	// another connection than its watcher).
+	t.Run("ChangeFeed", func(t *testing.T) {
+		st := s.open(t)
+		f, ok := st.(inventory.ChangeFeed)
+		if !ok {
+			t.Skipf("%T has no change feed", st)
+		}
+		version := func() uint64 {
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				v, err := f.ChangeVersion(bg)
+				if err == nil {
+					return v
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("change feed: %v", err)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+		}
+		before := version()
+		must(t, st.CreateUser(bg, inventory.User{ID: 4242, Name: "feed", DisplayName: "feed", Privacy: inventory.PrivacyAllUsers, Created: time.UnixMilli(0)}))
+		for deadline := time.Now().Add(5 * time.Second); version() == before; time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("ChangeVersion still %d 5 s after a commit", before)
+			}
+		}
+	})
 	t.Run("Close", func(t *testing.T) {
 		st := s.open(t)
 		must(t, st.Close())
