@@ -30,6 +30,12 @@ const (
 	bulkCacheKiB = 32 << 10
 )
 
+// bulkLedgerEvery is how many new copies reach the table between two
+// INSERT ... SELECTs of their ledger rows during a load: few enough that
+// the parser, a few documents ahead, does not wait (tests lower it with
+// bulkDropIndexesAt).
+const bulkLedgerEvery = 4096
+
 // bulkDropIndexesAt is the number of copies after which SQLite's indexes
 // are rebuilt at the end instead of maintained row by row (tests lower it).
 var bulkDropIndexesAt int64 = 100_000
@@ -96,11 +102,22 @@ type bulk struct {
 	maxID                                          int64 // the largest copy id so far
 	tableMax                                       int64 // the largest id written so far (rowBuffer.tableMax)
 	// startMax is the largest userAssetId before the load: the ledger
-	// rows of copies above it are written at the end in one INSERT ...
-	// SELECT; a copy at or below it replaces an existing one and gets its
-	// ledger row as it goes.
+	// rows of copies above it are written by INSERT ... SELECT, every
+	// bulkLedgerEvery copies as they reach the table (the writer has time
+	// to spare while the parser works; at the end it would not) and the
+	// rest at the end; a copy at or below it replaces an existing one and
+	// gets its ledger row as it goes.
 	startMax int64
-	above    bool // some copy has id > startMax
+	above    bool  // some copy has id > startMax
+	logged   int64 // the copies in (startMax, logged] have their ledger rows
+	// relog holds the copies above startMax that went through the upsert
+	// batch (a repeat, or an id out of order): one may have its ledger row
+	// already, from before the update; at the end this load's ledger rows
+	// for them (ids above ledgerStart) are written again from their last
+	// state, so that every copy gets one row, as if all were logged at
+	// the end.
+	relog       map[int64]struct{}
+	ledgerStart int64
 
 	dropped bool     // the indexes are down
 	rebuild []string // CREATE INDEX statements to run at the end
@@ -137,7 +154,11 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM user_assets").Scan(&b.startMax); err != nil {
 		return b.st, s.wrap("bulk import", err)
 	}
-	b.nextID, b.maxID, b.tableMax = b.startMax, b.startMax, b.startMax
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM ownership_ledger").Scan(&b.ledgerStart); err != nil {
+		return b.st, s.wrap("bulk import", err)
+	}
+	b.nextID, b.maxID, b.tableMax, b.logged = b.startMax, b.startMax, b.startMax, b.startMax
+	b.relog = map[int64]struct{}{}
 	b.st.Phase = "load"
 	for {
 		f, err := next()
@@ -155,10 +176,8 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 	if err := b.flush(); err != nil {
 		return b.st, s.wrap("bulk import", err)
 	}
-	if b.above {
-		if err := s.ledgerCopies(ctx, tx, inventory.LedgerImport, "id > $3", b.startMax); err != nil {
-			return b.st, s.wrap("bulk import: ledger", err)
-		}
+	if err := b.ledgerRest(); err != nil {
+		return b.st, s.wrap("bulk import: ledger", err)
 	}
 	if len(b.rebuild) > 0 {
 		b.st.Phase = "index"
@@ -294,6 +313,9 @@ func (r *rowBuffer) flush() error {
 			tail = " ON CONFLICT DO NOTHING"
 		}
 	}
+	if r.tableMax != nil {
+		defer func(last int64) { *r.tableMax = max(*r.tableMax, last) }(r.args[(r.n-1)*len(cols)].(int64))
+	}
 	if r.fail && r.b.s.d.Name == "sqlite" {
 		verb = "INSERT OR FAIL"
 		if r.tableMax != nil {
@@ -311,7 +333,6 @@ func (r *rowBuffer) flush() error {
 				}
 				cols, args = cols[1:], r.scratch
 			}
-			*r.tableMax = max(*r.tableMax, last)
 		}
 	}
 	st, err := r.b.im.stmt(r.b.s.multiInsert(verb, r.table, cols, rows, tail))
@@ -474,6 +495,15 @@ func (b *bulk) userAsset(ua *inventory.FixtureUserAsset) error {
 	b.st.UserAssets++
 	if ua.ID > b.startMax {
 		b.above = true
+		if into == b.copies {
+			b.relog[ua.ID] = struct{}{}
+		}
+		if b.tableMax-b.logged >= min(bulkLedgerEvery, bulkDropIndexesAt) {
+			if err := b.s.ledgerCopies(b.ctx, b.tx, inventory.LedgerImport, "id > $3 AND id <= $4", b.logged, b.tableMax); err != nil {
+				return err
+			}
+			b.logged = b.tableMax
+		}
 	} else if err := b.ledger.add(b.now, int(inventory.LedgerImport), 0, ua.AssetID, ua.ID, ua.Serial,
 		nullStr(ua.InstanceID), int(ua.Owner.Type), ua.Owner.ID); err != nil {
 		return err
@@ -487,6 +517,27 @@ func (b *bulk) userAsset(ua *inventory.FixtureUserAsset) error {
 		return b.dropIndexes()
 	}
 	return nil
+}
+
+// ledgerRest writes the ledger rows the load still owes: those of the
+// copies above startMax not logged yet, and again those of the copies in
+// relog (see there).
+func (b *bulk) ledgerRest() error {
+	if !b.above {
+		return nil
+	}
+	for id := range b.relog {
+		if id > b.logged {
+			continue // logged below
+		}
+		if _, err := b.tx.ExecContext(b.ctx, "DELETE FROM ownership_ledger WHERE user_asset_id = $1 AND id > $2", id, b.ledgerStart); err != nil {
+			return err
+		}
+		if err := b.s.ledgerCopies(b.ctx, b.tx, inventory.LedgerImport, "id = $3", id); err != nil {
+			return err
+		}
+	}
+	return b.s.ledgerCopies(b.ctx, b.tx, inventory.LedgerImport, "id > $3", b.logged)
 }
 
 // flush writes the queued copies and ledger rows.

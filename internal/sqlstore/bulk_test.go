@@ -205,13 +205,18 @@ func TestImportStreamAtomic(t *testing.T) {
 // TestImportStreamRepeatsRows: a stream may give a user or a copy again a
 // few lines later (an update); both stores take the last one. PostgreSQL
 // refuses a multi-row upsert that touches a row twice, so the batch is
-// flushed at a repeated id.
+// flushed at a repeated id. The ledger rows of new copies are written as
+// the load goes (here after every copy): a copy updated after its row was
+// written still ends with one import row, of its last owner.
 func TestImportStreamRepeatsRows(t *testing.T) {
+	defer func(v int64) { *sqlstore.BulkDropIndexesAt = v }(*sqlstore.BulkDropIndexesAt)
+	*sqlstore.BulkDropIndexesAt = 1
 	stream := strings.Join([]string{
 		`{"kind":"user","id":9001,"username":"first"}`,
 		`{"kind":"user","id":9002,"username":"other"}`,
 		`{"kind":"asset","id":77,"name":"Hat","assetType":"Hat","creator":{"type":"User","id":9001}}`,
 		`{"kind":"userAsset","userAssetId":700,"assetId":77,"owner":{"type":"User","id":9001}}`,
+		`{"kind":"userAsset","userAssetId":701,"assetId":77,"owner":{"type":"User","id":9001}}`,
 		`{"kind":"user","id":9001,"username":"renamed"}`,
 		`{"kind":"userAsset","userAssetId":700,"assetId":77,"owner":{"type":"User","id":9002}}`,
 	}, "\n") + "\n"
@@ -231,6 +236,13 @@ func TestImportStreamRepeatsRows(t *testing.T) {
 		ua, err := st.UserAsset(ctx, 700)
 		if err != nil || ua.Owner.ID != 9002 {
 			t.Fatalf("copy %+v, %v", ua, err)
+		}
+		h, err := st.History(ctx, 700)
+		if err != nil || len(h) != 1 || h[0].Op != inventory.LedgerImport || h[0].To == nil || h[0].To.ID != 9002 {
+			t.Fatalf("history %+v, %v", h, err)
+		}
+		if h, err := st.History(ctx, 701); err != nil || len(h) != 1 || h[0].To == nil || h[0].To.ID != 9001 {
+			t.Fatalf("history of 701 %+v, %v", h, err)
 		}
 	})
 }
