@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -62,6 +63,14 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return errors.New("serve: --max-header-bytes and --max-body-bytes must be positive")
 	}
 	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	if env.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit for the Go heap, unless the operator set one: the
+		// caches are bounded, and the garbage between collections should
+		// not double the resident set (docs/performance.md: the 10M
+		// target of 200 MB). Past it the collector runs more often; it
+		// is not a hard cap.
+		debug.SetMemoryLimit((96 + *ownershipMB) << 20)
+	}
 	if *pprofAddr != "" {
 		stop, err := servePprof(*pprofAddr, env)
 		if err != nil {

@@ -35,13 +35,16 @@ func dsn(path string, readOnly bool) string {
 	q.Add("_pragma", "journal_mode(WAL)")
 	// FULL: a transaction acknowledged to a client survives power loss too.
 	q.Add("_pragma", "synchronous(FULL)")
-	// Page cache per connection: 64 MB for the writer (imports), 16 MB
-	// for each reader (4+ of them; the OS page cache holds the rest of the
-	// file), so that the server stays under 200 MB resident at 10M owned
-	// items with the row cache: 164 MB peak with 16 MB, 197-244 MB with
-	// 32 MB, CPU per request unchanged within the noise (docs/performance.md).
+	// Page cache per connection: 64 MB for the writer (imports), 8 MB for
+	// each reader (4+ of them; the OS page cache holds the rest of the
+	// file). The hot reads are answered by the ownership and row caches
+	// (internal/inventory/cache); what reaches SQLite is sessions,
+	// relations, the caches' loads and whatever is too big to cache. So
+	// the server stays under 200 MB resident at 10M owned items
+	// (docs/performance.md: 16 MB readers and a 64 MB ownership cache
+	// peaked at 246 MB).
 	if readOnly {
-		q.Add("_pragma", "cache_size(-16384)")
+		q.Add("_pragma", "cache_size(-8192)")
 	} else {
 		q.Add("_pragma", "cache_size(-65536)")
 	}

@@ -112,8 +112,8 @@ func NewWith(s inventory.Store, o Options) *Store {
 	}
 	if feed, ok := s.(inventory.ChangeFeed); ok && o.OwnedBytes > 0 {
 		c.owned = true
-		c.owners.init(o.OwnedBytes/2, ownerShards, o.OwnedBytes/4)
-		c.assetCopies.init(o.OwnedBytes/4, assetShards, 0)
+		c.owners.init(o.OwnedBytes*40/100, ownerShards, o.OwnedBytes*35/100)
+		c.assetCopies.init(o.OwnedBytes*25/100, assetShards, 0)
 		ctx, cancel := context.WithCancel(context.Background())
 		c.stopWatch, c.watchDone = cancel, make(chan struct{})
 		go c.watch(ctx, feed, o.PollEvery)

@@ -17,17 +17,20 @@ package cache
 // served after it.
 //
 // Memory is bounded: entries are charged by size against a budget
-// (Options.OwnedBytes: half for owners over 16 shards, a quarter for the
-// owners too big for a shard, a quarter for assets over 2 shards),
-// evicting stale entries first and then arbitrary ones; an owner or asset
-// whose copies would not fit is remembered as too big and always answered
-// by the store.
+// (Options.OwnedBytes: 40% for owners over 16 shards, 35% for the owners
+// too big for a shard, such as a whale's 110,000 hats, 25% for assets over
+// 2 shards),
+// evicting stale entries first and then those not read lately (a CLOCK
+// sweep), and refusing newcomers while every entry is in use, so that a
+// working set larger than the budget does not thrash; an owner or asset
+// whose copies would not fit is answered by the store.
 
 import (
 	"context"
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -35,7 +38,7 @@ import (
 )
 
 // DefaultOwnedBytes is the default budget of the ownership cache.
-const DefaultOwnedBytes = 64 << 20
+const DefaultOwnedBytes = 32 << 20
 
 // DefaultPollEvery is how often the change feed is read.
 const DefaultPollEvery = 5 * time.Millisecond
@@ -95,6 +98,7 @@ func (r *crow) userAsset() inventory.UserAsset {
 type ownedEntry struct {
 	gen     uint64
 	size    int64
+	used    atomic.Bool // read since the shard's last sweep (see store)
 	rows    []crow
 	byID    []int32
 	byAsset map[int64][]int32
@@ -144,8 +148,18 @@ type ownedShard[K comparable] struct {
 	m       map[K]*ownedEntry
 	size    int64
 	loading map[K]*flight
-	big     map[K]struct{} // more copies than an entry may hold: ask the store
+	// skip holds keys the store answers for now (until the UnixNano
+	// value): too big for the cache, or refused for want of room.
+	skip map[K]int64
 }
+
+// How long a key is left to the store: one too big to cache, and one
+// refused because the shard was full of entries in use (it gets another
+// chance after that, so a key that became hot gets in).
+const (
+	skipBig     = time.Minute
+	skipRefused = 5 * time.Second
+)
 
 type ownedTable[K comparable] struct {
 	budget  int64 // per shard
@@ -169,7 +183,7 @@ func (t *ownedTable[K]) init(total int64, n int, largeBytes int64) {
 	t.large.m = map[K]*ownedEntry{}
 	for i := range t.shards {
 		sh := &t.shards[i]
-		sh.m, sh.loading, sh.big = map[K]*ownedEntry{}, map[K]*flight{}, map[K]struct{}{}
+		sh.m, sh.loading, sh.skip = map[K]*ownedEntry{}, map[K]*flight{}, map[K]int64{}
 	}
 }
 
@@ -185,7 +199,7 @@ func (t *ownedTable[K]) get(ctx context.Context, c *Store, k K, hash uint64,
 	sh := &t.shards[hash%uint64(len(t.shards))]
 	sh.mu.RLock()
 	e := sh.m[k]
-	_, big := sh.big[k]
+	until, skip := sh.skip[k]
 	sh.mu.RUnlock()
 	if e == nil && t.largeBudget > 0 {
 		t.large.mu.RLock()
@@ -193,9 +207,12 @@ func (t *ownedTable[K]) get(ctx context.Context, c *Store, k K, hash uint64,
 		t.large.mu.RUnlock()
 	}
 	if e != nil && e.gen == gen {
+		if !e.used.Load() {
+			e.used.Store(true)
+		}
 		return e
 	}
-	if big {
+	if skip && time.Now().UnixNano() < until {
 		return nil
 	}
 	sh.mu.Lock()
@@ -226,20 +243,26 @@ func (t *ownedTable[K]) get(ctx context.Context, c *Store, k K, hash uint64,
 	}
 	sh.mu.Lock()
 	delete(sh.loading, k)
+	if len(sh.skip) >= 4096 {
+		clear(sh.skip)
+	}
 	switch {
 	case err != nil:
 	case ne == nil:
-		if len(sh.big) >= 4096 {
-			clear(sh.big)
-		}
-		sh.big[k] = struct{}{}
+		sh.skip[k] = time.Now().Add(skipBig).UnixNano()
 	case c.gen.Load() == gen && c.feedOK.Load():
+		var ok bool
 		if !isLarge {
-			store(sh, k, ne, gen, t.budget)
+			ok = store(sh, k, ne, gen, t.budget)
 		} else {
 			t.large.mu.Lock()
-			store(&t.large, k, ne, gen, t.largeBudget)
+			ok = store(&t.large, k, ne, gen, t.largeBudget)
 			t.large.mu.Unlock()
+		}
+		if ok {
+			delete(sh.skip, k)
+		} else {
+			sh.skip[k] = time.Now().Add(skipRefused).UnixNano()
 		}
 	}
 	sh.mu.Unlock()
@@ -251,9 +274,12 @@ func (t *ownedTable[K]) get(ctx context.Context, c *Store, k K, hash uint64,
 	return nil
 }
 
-// store puts e in sh (locked), evicting stale entries, then arbitrary ones,
-// until it fits in budget.
-func store[K comparable](sh *ownedShard[K], k K, e *ownedEntry, gen uint64, budget int64) {
+// store puts e in sh (locked) if it fits in budget after evicting, first,
+// entries of an older generation, then (a CLOCK sweep) entries not read
+// since the last sweep, whose marks it clears. It reports whether e went
+// in: when the shard is full of entries in use it refuses newcomers
+// rather than thrash (each refusal would cost a whole load for one page).
+func store[K comparable](sh *ownedShard[K], k K, e *ownedEntry, gen uint64, budget int64) bool {
 	if old := sh.m[k]; old != nil {
 		sh.size -= old.size
 		delete(sh.m, k)
@@ -265,18 +291,24 @@ func store[K comparable](sh *ownedShard[K], k K, e *ownedEntry, gen uint64, budg
 				delete(sh.m, k2)
 			}
 		}
+	}
+	if sh.size+e.size > budget {
 		for k2, o := range sh.m {
-			if sh.size+e.size <= budget {
-				break
+			if !o.used.Load() {
+				sh.size -= o.size
+				delete(sh.m, k2)
+			} else {
+				o.used.Store(false)
 			}
-			sh.size -= o.size
-			delete(sh.m, k2)
 		}
 	}
-	if sh.size+e.size <= budget {
-		sh.m[k] = e
-		sh.size += e.size
+	if sh.size+e.size > budget {
+		return false
 	}
+	e.used.Store(true)
+	sh.m[k] = e
+	sh.size += e.size
+	return true
 }
 
 func hashAgent(a inventory.Agent) uint64 {
