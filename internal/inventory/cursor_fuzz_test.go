@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -17,7 +18,7 @@ var fuzzCursorKey = []byte("fuzz-cursor-key-0123456789abcdef")
 // and field checks behind the HMAC.
 func signedCursor(c *Cursors, payload string) string {
 	buf := append([]byte(payload), '\n')
-	buf = append(buf, c.sign([]byte(payload))...)
+	buf = c.appendSig(buf, []byte(payload))
 	return base64.RawURLEncoding.EncodeToString(buf)
 }
 
@@ -151,4 +152,66 @@ func FuzzCursorEncode(f *testing.F) {
 			t.Fatal("cursor accepted under another key")
 		}
 	})
+}
+
+// FuzzCursorParseFast: whatever the hand-written reader accepts,
+// encoding/json reads to the same fields (the reader only takes the exact
+// form Encode writes; everything else goes to encoding/json).
+func FuzzCursorParseFast(f *testing.F) {
+	for _, p := range []string{
+		`{"key":"10","sortOrder":"Asc","pagingDirection":"Forward","pageNumber":2,"discriminator":"d","count":10}`,
+		`{"key":"8_24","sortOrder":"Desc","pagingDirection":"Backward","pageNumber":-3,"discriminator":"a;b,c","count":0}`,
+		`{"key":"1","sortOrder":"Asc","pagingDirection":"Forward","pageNumber":01,"discriminator":"","count":1}`,
+		`{"key":"ü","sortOrder":"\u0041sc","pagingDirection":"Forward","pageNumber":1,"discriminator":"x","count":1}`,
+	} {
+		f.Add([]byte(p))
+	}
+	f.Fuzz(func(t *testing.T, p []byte) {
+		fast, ok := parseFast(p)
+		if !ok {
+			return
+		}
+		var slow cursorJSON
+		if err := json.Unmarshal(p, &slow); err != nil {
+			t.Fatalf("fast reader took %q, encoding/json refuses it: %v", p, err)
+		}
+		if fast != slow {
+			t.Fatalf("%q: fast %+v, encoding/json %+v", p, fast, slow)
+		}
+	})
+}
+
+// TestCursorFastPaths: Encode's hand-written JSON is byte for byte
+// json.Marshal's, and its cursors decode through the fast reader.
+func TestCursorFastPaths(t *testing.T) {
+	c := NewCursors(fuzzCursorKey)
+	for _, d := range []string{"", "inventory;156;Hat,Shirt;false;false;Asc", "owners;48159815;Desc", "a b-c_d.e:f/g", "<&>", "ü", "\"\\", "\x01"} {
+		for _, cur := range []Cursor{
+			{Key: Key{ID: 10}, Order: Asc, PageNumber: 2, Discriminator: d, Count: 10},
+			{Key: Key{Type: 8, ID: -24}, Order: Desc, Backward: true, PageNumber: 1 << 40, Discriminator: d, Count: -1},
+		} {
+			raw := mustB64(c.Encode(cur))
+			payload, _, _ := strings.Cut(string(raw), "\n")
+			key := strconv.FormatInt(cur.Key.ID, 10)
+			if cur.Key.Type != 0 {
+				key = strconv.FormatInt(cur.Key.Type, 10) + "_" + key
+			}
+			dir := "Forward"
+			if cur.Backward {
+				dir = "Backward"
+			}
+			want, _ := json.Marshal(cursorJSON{Key: key, SortOrder: cur.Order.String(), Direction: dir,
+				PageNumber: cur.PageNumber, Discriminator: d, Count: cur.Count})
+			if payload != string(want) {
+				t.Fatalf("payload %s, json.Marshal %s", payload, want)
+			}
+			if _, ok := parseFast([]byte(payload)); ok != plainJSON(d) {
+				t.Errorf("%q: fast reader ok=%v", d, ok)
+			}
+			got, err := c.Decode(c.Encode(cur), d)
+			if err != nil || got != cur {
+				t.Fatalf("round trip %+v: %+v, %v", cur, got, err)
+			}
+		}
+	}
 }

@@ -18,7 +18,7 @@ bin=$(mktemp -d /tmp/inventoryd-fuzz.XXXXXX)
 trap 'rm -rf "$bin"' EXIT
 
 declare -A targets=(
-	[internal/inventory]="FuzzCursorDecode FuzzCursorEncode FuzzParseFixture"
+	[internal/inventory]="FuzzCursorDecode FuzzCursorEncode FuzzCursorParseFast FuzzParseFixture"
 	[internal/api]="FuzzQueryParams FuzzQueryHandlers FuzzCookie"
 )
 for pkg in internal/inventory internal/api; do
