@@ -69,7 +69,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		// not double the resident set (docs/performance.md: the 10M
 		// target of 200 MB). Past it the collector runs more often; it
 		// is not a hard cap.
-		debug.SetMemoryLimit((96 + *ownershipMB) << 20)
+		debug.SetMemoryLimit((64 + *ownershipMB) << 20)
 	}
 	if *pprofAddr != "" {
 		stop, err := servePprof(*pprofAddr, env)

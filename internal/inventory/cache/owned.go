@@ -17,7 +17,7 @@ package cache
 // served after it.
 //
 // Memory is bounded: entries are charged by size against a budget
-// (Options.OwnedBytes: 40% for owners over 16 shards, 35% for the owners
+// (Options.OwnedBytes: 40% for owners over 4 shards, 35% for the owners
 // too big for a shard, such as a whale's 110,000 hats, 25% for assets over
 // 2 shards),
 // evicting stale entries first and then those not read lately (a CLOCK
@@ -38,7 +38,7 @@ import (
 )
 
 // DefaultOwnedBytes is the default budget of the ownership cache.
-const DefaultOwnedBytes = 32 << 20
+const DefaultOwnedBytes = 64 << 20
 
 // DefaultPollEvery is how often the change feed is read.
 const DefaultPollEvery = 5 * time.Millisecond
@@ -46,7 +46,7 @@ const DefaultPollEvery = 5 * time.Millisecond
 // The shards of the ownership tables: owners are many and small, assets
 // with many owners few and large.
 const (
-	ownerShards = 16
+	ownerShards = 4
 	assetShards = 2
 )
 
