@@ -1,7 +1,8 @@
 -- inventoryd schema, version 3: the indexes of user_assets that only
--- limited copies use cover only those copies (about 5% of them in a
--- typical data set), so a bulk import builds, and every insert maintains,
--- three index entries per ordinary copy instead of six:
+-- limited copies use cover only those copies (in the generated 1M data
+-- set 18% of copies have serials, 19% are collectibles, 1% carry instance
+-- ids), so a bulk import builds, and every insert maintains, three index
+-- entries per ordinary copy instead of six:
 --   user_assets_owner_coll  the collectibles listing; partial on collectible = 1
 --                           (queries say "collectible = 1" literally)
 --   user_assets_serial      unique (asset_id, serial); partial on serial IS NOT NULL
