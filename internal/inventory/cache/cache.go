@@ -114,6 +114,7 @@ func NewWith(s inventory.Store, o Options) *Store {
 		c.owned = true
 		c.owners.init(o.OwnedBytes*40/100, ownerShards, o.OwnedBytes*35/100)
 		c.assetCopies.init(o.OwnedBytes*25/100, assetShards, 0)
+		c.assetCopies.prefix = assetPrefix
 		ctx, cancel := context.WithCancel(context.Background())
 		c.stopWatch, c.watchDone = cancel, make(chan struct{})
 		go c.watch(ctx, feed, o.PollEvery)
@@ -380,6 +381,11 @@ func (c *Store) ListUserAssets(ctx context.Context, q inventory.UserAssetQuery) 
 	return rows, nil
 }
 
+// assetPrefix is how many first owners the cache keeps of an asset with
+// too many to hold whole (the first pages of its owners, in the default
+// ascending order, come from memory).
+const assetPrefix = 4096
+
 // maxOwnerMisses is how many owners of a page may be missing from the
 // cache before ListAssetOwners lets the store join them instead (one
 // statement rather than a point read each).
@@ -408,14 +414,23 @@ func (c *Store) ListAssetOwners(ctx context.Context, assetID int64, p inventory.
 		return c.Store.ListAssetOwners(ctx, assetID, p)
 	}
 	var rows []inventory.UserAsset
+	var page []*crow
 	if e := c.assetEntry(ctx, assetID); e != nil {
-		page := pageOf(len(e.rows), func(i int) *crow { return &e.rows[i] },
+		page = pageOf(len(e.rows), func(i int) *crow { return &e.rows[i] },
 			func(r *crow) inventory.Key { return inventory.Key{ID: r.id} }, func(*crow) bool { return true }, p)
-		rows = make([]inventory.UserAsset, len(page))
-		for i, r := range page {
-			rows[i] = r.userAsset()
+		// A partial entry holds the first owners only: it answers a page
+		// walked in ascending order that it fills (the rows after the
+		// last one it holds are the store's to give).
+		if e.partial && ((p.Order != inventory.Desc) == p.Backward || len(page) < p.Limit) {
+			page = nil
+		} else {
+			rows = make([]inventory.UserAsset, len(page))
+			for i, r := range page {
+				rows[i] = r.userAsset()
+			}
 		}
-	} else {
+	}
+	if rows == nil && page == nil {
 		np := p
 		np.NoOwner = true
 		var err error

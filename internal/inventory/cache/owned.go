@@ -102,6 +102,9 @@ type ownedEntry struct {
 	rows    []crow
 	byID    []int32
 	byAsset map[int64][]int32
+	// partial: rows are only the first of the key's copies in their
+	// order (an asset with too many owners); see ownedTable.prefix.
+	partial bool
 }
 
 // byAssetFrom is the owner size from which an entry indexes its rows by
@@ -169,6 +172,9 @@ type ownedTable[K comparable] struct {
 	// inventory), within a budget of its own; only its m and size are used.
 	large       ownedShard[K]
 	largeBudget int64
+	// prefix, if not 0, is how many first rows of a key too big to hold
+	// are kept as a partial entry (assets: the first owners by id).
+	prefix int
 }
 
 // init splits total over n shards, and gives large entries a pool of
@@ -240,6 +246,13 @@ func (t *ownedTable[K]) get(ctx context.Context, c *Store, k K, hash uint64,
 		if isLarge = ne.size > t.budget/2; isLarge && ne.size > t.largeBudget {
 			ne = nil
 		}
+	}
+	if err == nil && ne == nil && t.prefix > 0 {
+		// Too big to hold whole: keep the first rows, which answer the
+		// first pages in ascending order (the default).
+		ne = build(cs[:min(len(cs), t.prefix)], gen)
+		ne.partial = true
+		isLarge = ne.size > t.budget/2
 	}
 	sh.mu.Lock()
 	delete(sh.loading, k)

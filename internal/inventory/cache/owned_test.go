@@ -196,6 +196,34 @@ func TestOwnershipCacheAgreesWithStore(t *testing.T) {
 	})
 }
 
+// TestOwnershipCachePartialAssets: an asset with more copies than the
+// cache holds keeps its first owners, which answer the first ascending
+// pages; every other page is the store's, and all agree with it.
+func TestOwnershipCachePartialAssets(t *testing.T) {
+	st := storetest.SQLite(t)
+	loadGenerated(t, st, ownedConfig)
+	c := cachedOn(t, st, 4096) // assets: 512 B a shard, at most 4 whole rows, 3 in a prefix
+	c.assetCopies.prefix = 3
+	rng := rand.New(rand.NewPCG(7, 8))
+	qs := queries(rng, 1500)
+	for pass := 0; pass < 2; pass++ {
+		if d := disagreements(qs, c, st); len(d) > 0 {
+			t.Fatalf("pass %d: %d of %d reads differ, first: %s", pass, len(d), len(qs), d[0])
+		}
+	}
+	partial := 0
+	for i := range c.assetCopies.shards {
+		for _, e := range c.assetCopies.shards[i].m {
+			if e.partial {
+				partial++
+			}
+		}
+	}
+	if partial == 0 {
+		t.Fatal("no partial entry was made: the test did not test them")
+	}
+}
+
 // TestOwnershipCacheStopsWithoutFeed: while the feed cannot be read,
 // nothing is served from memory.
 func TestOwnershipCacheStopsWithoutFeed(t *testing.T) {
