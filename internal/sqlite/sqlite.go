@@ -11,11 +11,11 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
 	"github.com/inventoryd/inventoryd/internal/sqlstore"
@@ -88,6 +88,9 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	// changes whenever any other connection (the writer, or another
 	// process's) commits. One connection, never closed by the pool, so
 	// that successive values compare; a tiny page cache, it reads nothing.
+	// It connects on the first ChangeVersion (the server's cache), not at
+	// open: while it is connected, a bulk import cannot leave WAL mode
+	// and writes every page twice (`inventoryd import` never asks).
 	v, err := sql.Open("sqlite", dsn(path, true)+"&_pragma=cache_size(-64)")
 	if err != nil {
 		st.Close()
@@ -96,19 +99,45 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	v.SetMaxOpenConns(1)
 	v.SetMaxIdleConns(1)
 	v.SetConnMaxLifetime(0)
-	// Prepared once: the cache reads it every few milliseconds.
-	pragma, err := v.PrepareContext(ctx, "PRAGMA data_version")
-	if err != nil {
-		v.Close()
-		st.Close()
-		return nil, fmt.Errorf("open sqlite: %w", err)
-	}
-	st.SetChangeFeed(func(ctx context.Context) (uint64, error) {
-		var n uint64
-		err := pragma.QueryRowContext(ctx).Scan(&n)
-		return n, err
-	}, closers{pragma, v})
+	f := &feed{db: v}
+	st.SetChangeFeed(f.version, f)
 	return st, nil
+}
+
+// feed reads PRAGMA data_version through a statement prepared once (the
+// cache reads it every few milliseconds), on first use.
+type feed struct {
+	db     *sql.DB
+	mu     sync.Mutex
+	pragma *sql.Stmt
+}
+
+func (f *feed) version(ctx context.Context) (uint64, error) {
+	f.mu.Lock()
+	if f.pragma == nil {
+		p, err := f.db.PrepareContext(ctx, "PRAGMA data_version")
+		if err != nil {
+			f.mu.Unlock()
+			return 0, err
+		}
+		f.pragma = p
+	}
+	pragma := f.pragma
+	f.mu.Unlock()
+	var n uint64
+	err := pragma.QueryRowContext(ctx).Scan(&n)
+	return n, err
+}
+
+// Close closes the statement and the connection.
+func (f *feed) Close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var err error
+	if f.pragma != nil {
+		err = f.pragma.Close()
+	}
+	return errors.Join(err, f.db.Close())
 }
 
 // kind maps SQLite result codes onto domain kinds (the riverdriver
@@ -124,15 +153,4 @@ func kind(err error) inventory.Kind {
 		}
 	}
 	return inventory.KindInternal
-}
-
-// closers closes each in turn.
-type closers []io.Closer
-
-func (cs closers) Close() error {
-	var err error
-	for _, c := range cs {
-		err = errors.Join(err, c.Close())
-	}
-	return err
 }
