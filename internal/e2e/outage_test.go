@@ -165,16 +165,18 @@ type load struct {
 }
 
 // cacheGrace is how long after the database goes silent a read of
-// ownership may still be answered from the ownership cache: the
+// ownership or a session may still be answered from the caches: the
 // PostgreSQL change feed counts as down when it has heard nothing from the
 // server for a second (internal/postgres/notify.go), and the cache stops
 // serving at its next poll (docs/compatibility.md, "Caching"). The bound
 // has slack for a loaded machine and the race detector.
 const cacheGrace = 2500 * time.Millisecond
 
-// cachedPath reports the paths the ownership cache answers.
+// cachedPath reports the paths the caches that follow the change feed
+// answer: ownership, and sessions (/v1/users/authenticated).
 func cachedPath(p string) bool {
-	return strings.Contains(p, "/inventory") || strings.Contains(p, "/is-owned") || strings.Contains(p, "/owners")
+	return strings.Contains(p, "/inventory") || strings.Contains(p, "/is-owned") || strings.Contains(p, "/owners") ||
+		p == "/v1/users/authenticated"
 }
 
 type loadPath struct{ path, cookie string }
@@ -376,7 +378,7 @@ func (l *load) check() {
 			}
 		}
 	}
-	t.Logf("%d requests by phase and status:%s slowest 503 %v; %d ownership reads answered from the cache in the first %v of the outage",
+	t.Logf("%d requests by phase and status:%s slowest 503 %v; %d reads answered from the caches in the first %v of the outage",
 		len(l.results), b.String(), slowest503.Round(time.Millisecond), cachedDuringOutage, cacheGrace)
 }
 

@@ -6,10 +6,10 @@
 //
 //   - Only positive results are cached; a not-found (or any error) always
 //     goes to the store, so a row created anywhere is visible at once.
-//   - Sessions and relations are never cached: logout and revocation take
-//     effect on the next request on every replica. Ownership (the copies
-//     of an owner and of an asset, which the listings and is-owned read)
-//     is cached only on a store with a change feed (owned.go).
+//   - Ownership (the copies of an owner and of an asset, which the
+//     listings and is-owned read), sessions and relations are cached only
+//     on a store with a change feed, and only while it is up (owned.go,
+//     sessions.go).
 //   - Every write made through this process's store (Import, Reset, the
 //     admin write methods) invalidates the whole cache when it returns, by
 //     bumping a generation number: O(1), and an entry read before the write
@@ -62,6 +62,8 @@ type Store struct {
 	stopWatch   context.CancelFunc
 	watchDone   chan struct{}
 	onFeed      func(bool, error)
+	sessions    social[string, int64] // sessions.go
+	relations   social[relKey, inventory.Relation]
 }
 
 // Options configure a cache.

@@ -252,3 +252,65 @@ type brokenFeed struct{ inventory.Store }
 func (brokenFeed) ChangeVersion(context.Context) (uint64, error) {
 	return 0, fmt.Errorf("listener lost")
 }
+
+// TestSessionsAndRelationsFollowTheFeed: cached sessions and relations
+// change with writes through the cache at once, and with writes through
+// another handle on the same database within the feed's delay.
+func TestSessionsAndRelationsFollowTheFeed(t *testing.T) {
+	storetest.EachTwin(t, func(t *testing.T, open storetest.TwinOpener) {
+		raw, other := open(t)
+		loadGenerated(t, raw, ownedConfig)
+		c := cachedOn(t, raw, 1<<20)
+		a, b := int64(generate.UserIDBase+1), int64(generate.UserIDBase+2)
+		within := func(what string, ok func() bool) {
+			t.Helper()
+			for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(2 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("%s: not seen 5 s after the commit", what)
+				}
+			}
+		}
+		session := func(tok string) (int64, bool) {
+			id, err := c.SessionUser(ctx, []byte(tok))
+			if err != nil && inventory.KindOf(err) != inventory.KindNotFound {
+				t.Fatal(err)
+			}
+			return id, err == nil
+		}
+		friends := func() bool {
+			r, err := c.Relations(ctx, a, []int64{b})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r[b].Friends
+		}
+		for i, via := range []inventory.Store{c, other} {
+			tok := fmt.Sprintf("token-%d", i)
+			if _, ok := session(tok); ok {
+				t.Fatalf("%s: a session before it was made", tok)
+			}
+			if err := via.CreateSession(ctx, a, []byte(tok)); err != nil {
+				t.Fatal(err)
+			}
+			if id, ok := session(tok); !ok || id != a {
+				t.Fatalf("%s: session %d %v after it was made", tok, id, ok) // not-found is never cached
+			}
+			session(tok) // now cached
+			was := friends()
+			if err := via.SetFriendship(ctx, a, b, !was); err != nil {
+				t.Fatal(err)
+			}
+			if err := via.DeleteSession(ctx, []byte(tok)); err != nil {
+				t.Fatal(err)
+			}
+			if via == c {
+				if _, ok := session(tok); ok || friends() == was {
+					t.Fatalf("%s: a write through the cache is not read at once", tok)
+				}
+				continue
+			}
+			within("a logout through another handle", func() bool { _, ok := session(tok); return !ok })
+			within("a friendship through another handle", func() bool { return friends() != was })
+		}
+	})
+}
