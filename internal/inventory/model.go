@@ -144,23 +144,3 @@ type OwnedCopy struct {
 	HasSerial            bool
 	HasHold, HasExpire   bool
 }
-
-// UserAsset returns the copy as a listing row without its asset and owner
-// fields (what the store's NoAsset/NoOwner listings return).
-func (c *OwnedCopy) UserAsset() UserAsset {
-	u := UserAsset{ID: c.ID, AssetID: c.AssetID, Owner: Agent{Type: c.OwnerType, ID: c.OwnerID}, InstanceID: c.InstanceID,
-		Created: time.UnixMilli(c.Created).UTC(), Updated: time.UnixMilli(c.Updated).UTC()}
-	if c.HasSerial {
-		s := c.Serial
-		u.Serial = &s
-	}
-	if c.HasHold {
-		t := time.UnixMilli(c.HoldUntil).UTC()
-		u.HoldUntil = &t
-	}
-	if c.HasExpire {
-		t := time.UnixMilli(c.ExpireAt).UTC()
-		u.ExpireAt = &t
-	}
-	return u
-}

@@ -334,11 +334,11 @@ func (c *Store) OwnedCopies(ctx context.Context, userID, assetID int64, limit in
 	if e == nil {
 		return c.Store.OwnedCopies(ctx, userID, assetID, limit)
 	}
-	var out []inventory.UserAsset
-	for _, r := range e.copiesOf(assetID, limit) {
-		out = append(out, r.userAsset())
+	page := e.copiesOf(assetID, limit)
+	if len(page) == 0 {
+		return nil, nil // as the store: no rows, no slice
 	}
-	return out, nil
+	return userAssets(page), nil
 }
 
 // ListUserAssets implements inventory.Store: without a moderation filter
@@ -350,11 +350,7 @@ func (c *Store) ListUserAssets(ctx context.Context, q inventory.UserAssetQuery) 
 	}
 	var rows []inventory.UserAsset
 	if e := c.ownerEntry(ctx, q.Owner); e != nil {
-		page := e.ownerPage(q)
-		rows = make([]inventory.UserAsset, len(page))
-		for i, r := range page {
-			rows[i] = r.userAsset()
-		}
+		rows = userAssets(e.ownerPage(q))
 		if q.NoAsset {
 			return rows, nil
 		}
@@ -397,14 +393,18 @@ const maxOwnerMisses = 4
 // the cache (point reads) after answering from the joined query.
 const maxOwnerWarm = 8
 
-// fresh reports whether id has a servable entry, without loading it.
-func fresh[T any](c *Store, t *table[T], id int64) bool {
+// peek returns id's servable entry, without loading it.
+func peek[T any](c *Store, t *table[T], id int64) (T, bool) {
 	sh := t.shard(id)
 	gen := c.gen.Load()
 	sh.mu.RLock()
 	e, ok := sh.m[id]
 	sh.mu.RUnlock()
-	return ok && e.gen == gen && (c.feedOK.Load() || c.now() < e.exp)
+	if ok && e.gen == gen && (c.feedOK.Load() || c.now() < e.exp) {
+		return e.v, true
+	}
+	var zero T
+	return zero, false
 }
 
 // ListAssetOwners implements inventory.Store: the store lists the copies
@@ -426,10 +426,7 @@ func (c *Store) ListAssetOwners(ctx context.Context, assetID int64, p inventory.
 		if e.partial && ((p.Order != inventory.Desc) == p.Backward || len(page) < p.Limit) {
 			page = nil
 		} else {
-			rows = make([]inventory.UserAsset, len(page))
-			for i, r := range page {
-				rows[i] = r.userAsset()
-			}
+			rows = userAssets(page)
 		}
 	}
 	if rows == nil && page == nil {
@@ -440,11 +437,28 @@ func (c *Store) ListAssetOwners(ctx context.Context, assetID int64, p inventory.
 			return nil, err
 		}
 	}
-	var missed []inventory.Agent
+	// One pass fills the owners the cache holds and notes the others.
+	var missed []int
 	for i := range rows {
-		o := rows[i].Owner
-		if (o.Type == inventory.AgentUser && !fresh(c, &c.users, o.ID)) || (o.Type == inventory.AgentGroup && !fresh(c, &c.groups, o.ID)) {
-			missed = append(missed, o)
+		ua := &rows[i]
+		// As the joined query: an unknown owner has no name, membership
+		// 0, privacy AllUsers, not banned, OwnerKnown false.
+		ua.OwnerName, ua.OwnerMember, ua.OwnerPrivacy, ua.OwnerBanned, ua.OwnerKnown = "", 0, inventory.PrivacyAllUsers, false, false
+		switch ua.Owner.Type {
+		case inventory.AgentUser:
+			u, ok := peek(c, &c.users, ua.Owner.ID)
+			if !ok {
+				missed = append(missed, i)
+				continue
+			}
+			ua.OwnerName, ua.OwnerMember, ua.OwnerPrivacy, ua.OwnerBanned, ua.OwnerKnown = u.Name, u.Membership, u.Privacy, u.Banned, true
+		case inventory.AgentGroup:
+			g, ok := peek(c, &c.groups, ua.Owner.ID)
+			if !ok {
+				missed = append(missed, i)
+				continue
+			}
+			ua.OwnerName, ua.OwnerKnown = g.Name, true
 		}
 	}
 	if len(missed) > maxOwnerMisses {
@@ -454,8 +468,8 @@ func (c *Store) ListAssetOwners(ctx context.Context, assetID int64, p inventory.
 		}
 		// Warm a few of the missing owners, so that a page asked again
 		// soon is served from the cache after a few requests.
-		for _, o := range missed[:min(len(missed), maxOwnerWarm)] {
-			if o.Type == inventory.AgentUser {
+		for _, i := range missed[:min(len(missed), maxOwnerWarm)] {
+			if o := rows[i].Owner; o.Type == inventory.AgentUser {
 				_, _ = c.User(ctx, o.ID)
 			} else {
 				_, _ = c.Group(ctx, o.ID)
@@ -463,20 +477,16 @@ func (c *Store) ListAssetOwners(ctx context.Context, assetID int64, p inventory.
 		}
 		return joined, nil
 	}
-	for i := range rows {
+	for _, i := range missed {
 		ua := &rows[i]
-		// As the joined query: an unknown owner has no name, membership
-		// 0, privacy AllUsers, not banned, OwnerKnown false.
-		ua.OwnerName, ua.OwnerMember, ua.OwnerPrivacy, ua.OwnerBanned, ua.OwnerKnown = "", 0, inventory.PrivacyAllUsers, false, false
-		switch ua.Owner.Type {
-		case inventory.AgentUser:
+		if ua.Owner.Type == inventory.AgentUser {
 			u, err := c.User(ctx, ua.Owner.ID)
 			if err == nil {
 				ua.OwnerName, ua.OwnerMember, ua.OwnerPrivacy, ua.OwnerBanned, ua.OwnerKnown = u.Name, u.Membership, u.Privacy, u.Banned, true
 			} else if inventory.KindOf(err) != inventory.KindNotFound {
 				return nil, err
 			}
-		case inventory.AgentGroup:
+		} else {
 			g, err := c.Group(ctx, ua.Owner.ID)
 			if err == nil {
 				ua.OwnerName, ua.OwnerKnown = g.Name, true

@@ -80,16 +80,37 @@ func toCrow(c *inventory.OwnedCopy) (crow, int64) {
 	return r, crowSize
 }
 
-// userAsset is the row as the store's NoAsset/NoOwner listings return it.
-func (r *crow) userAsset() inventory.UserAsset {
-	c := inventory.OwnedCopy{ID: r.id, AssetID: r.assetID, OwnerID: r.ownerID, Created: r.created, Updated: r.updated,
-		Serial: r.serial, HasSerial: r.hasSerial,
-		AssetType: inventory.AssetType(r.assetType), OwnerType: inventory.AgentType(r.ownerType), Collectible: r.coll}
-	if x := r.x; x != nil {
-		c.HoldUntil, c.ExpireAt, c.InstanceID = x.hold, x.expire, x.instance
-		c.HasHold, c.HasExpire = x.hasHold, x.hasExpire
+// userAssets returns the rows as the store's NoAsset/NoOwner listings
+// return them, with the serial numbers of the page in one array (a
+// 100-row owners page made 100 small allocations for them).
+func userAssets(page []*crow) []inventory.UserAsset {
+	out := make([]inventory.UserAsset, len(page))
+	var serials []int64
+	for i, r := range page {
+		u := &out[i]
+		u.ID, u.AssetID = r.id, r.assetID
+		u.Owner = inventory.Agent{Type: inventory.AgentType(r.ownerType), ID: r.ownerID}
+		u.Created, u.Updated = time.UnixMilli(r.created).UTC(), time.UnixMilli(r.updated).UTC()
+		if r.hasSerial {
+			if serials == nil {
+				serials = make([]int64, len(page))
+			}
+			serials[i] = r.serial
+			u.Serial = &serials[i]
+		}
+		if x := r.x; x != nil {
+			u.InstanceID = x.instance
+			if x.hasHold {
+				t := time.UnixMilli(x.hold).UTC()
+				u.HoldUntil = &t
+			}
+			if x.hasExpire {
+				t := time.UnixMilli(x.expire).UTC()
+				u.ExpireAt = &t
+			}
+		}
 	}
-	return c.UserAsset()
+	return out
 }
 
 // ownedEntry is the copies of one owner (rows by asset type then id, byID
