@@ -228,9 +228,11 @@ func (t *ownedTable[K]) get(ctx context.Context, c *Store, k K, hash uint64,
 	e := sh.m[k]
 	until, skip := sh.skip[k]
 	sh.mu.RUnlock()
-	if e == nil && t.largeBudget > 0 {
+	if (e == nil || e.gen != gen) && t.largeBudget > 0 {
 		t.large.mu.RLock()
-		e = t.large.m[k]
+		if le := t.large.m[k]; le != nil {
+			e = le
+		}
 		t.large.mu.RUnlock()
 	}
 	if e != nil && e.gen == gen {
@@ -285,14 +287,24 @@ func (t *ownedTable[K]) get(ctx context.Context, c *Store, k K, hash uint64,
 	case ne == nil:
 		sh.skip[k] = time.Now().Add(skipBig).UnixNano()
 	case c.gen.Load() == gen && c.feedOK.Load():
+		// An entry lives in its shard or in the large pool, never both
+		// (a key that grew or shrank past half a shard moves).
 		var ok bool
+		t.large.mu.Lock()
 		if !isLarge {
+			if old := t.large.m[k]; old != nil {
+				t.large.size -= old.size
+				delete(t.large.m, k)
+			}
 			ok = store(sh, k, ne, gen, t.budget)
 		} else {
-			t.large.mu.Lock()
+			if old := sh.m[k]; old != nil {
+				sh.size -= old.size
+				delete(sh.m, k)
+			}
 			ok = store(&t.large, k, ne, gen, t.largeBudget)
-			t.large.mu.Unlock()
 		}
+		t.large.mu.Unlock()
 		if ok {
 			delete(sh.skip, k)
 		} else {
