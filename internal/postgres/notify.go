@@ -40,18 +40,30 @@ type feed struct {
 	wg     sync.WaitGroup
 	err    atomic.Pointer[error] // why the feed is down
 	heard  atomic.Int64          // UnixNano of the last word from the server
+	once   sync.Once             // starts the listener
+	cfg    *pgx.ConnConfig
+	ctx    context.Context
 }
 
 var errFeedDown = errors.New("postgres: change feed not listening")
 
-func startFeed(cc *pgx.ConnConfig) *feed {
+// newFeed returns the feed of cc; it starts listening on the first
+// version (the server's cache asks; one-shot commands such as
+// `inventoryd import` never do, and hold no extra connection).
+func newFeed(cc *pgx.ConnConfig) *feed {
 	cfg := cc.Copy()
 	cfg.Tracer = nil
 	cfg.RuntimeParams["statement_timeout"] = "0"
 	ctx, cancel := context.WithCancel(context.Background())
-	f := &feed{cancel: cancel}
+	f := &feed{cancel: cancel, cfg: cfg, ctx: ctx}
 	down := errFeedDown
 	f.err.Store(&down)
+	return f
+}
+
+// start runs the listener until Close.
+func (f *feed) start() {
+	ctx, cfg := f.ctx, f.cfg
 	f.wg.Add(1)
 	go func() {
 		defer f.wg.Done()
@@ -69,7 +81,6 @@ func startFeed(cc *pgx.ConnConfig) *feed {
 			backoff = min(2*backoff, 2*time.Second)
 		}
 	}()
-	return f
 }
 
 // listen holds one listening connection until it fails or ctx ends.
@@ -113,6 +124,7 @@ func (f *feed) listen(ctx context.Context, cfg *pgx.ConnConfig) error {
 
 // version implements inventory.ChangeFeed for the store.
 func (f *feed) version(context.Context) (uint64, error) {
+	f.once.Do(f.start)
 	if !f.ok.Load() {
 		return 0, *f.err.Load()
 	}
@@ -124,6 +136,7 @@ func (f *feed) version(context.Context) (uint64, error) {
 
 // Close stops listening.
 func (f *feed) Close() error {
+	f.once.Do(func() {}) // a feed never asked never starts
 	f.cancel()
 	f.wg.Wait()
 	return nil

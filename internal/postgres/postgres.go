@@ -150,7 +150,7 @@ func OpenWith(ctx context.Context, url string, o Options) (*sqlstore.Store, erro
 	// The pgxpool pools; database/sql hands each connection back at once.
 	db.SetMaxIdleConns(0)
 	st := sqlstore.New(db, db, Dialect())
-	f := startFeed(cfg.ConnConfig)
+	f := newFeed(cfg.ConnConfig)
 	st.SetChangeFeed(f.version, f)
 	return st, nil
 }
