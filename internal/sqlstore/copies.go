@@ -2,25 +2,25 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"io"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
 )
 
-const copyCols = `id, asset_id, owner_type, owner_id, serial, instance_id, hold_until, expire_at, created, updated, asset_type, collectible`
+// copyCols are userAssetCols and the two columns the listings filter on.
+const copyCols = userAssetCols + ", ua.asset_type, ua.collectible"
 
 // OwnerCopies implements inventory.Store: one range of user_assets_owner_type.
 func (s *Store) OwnerCopies(ctx context.Context, owner inventory.Agent, limit int) ([]inventory.OwnedCopy, error) {
-	return s.copies(ctx, "owner copies", "SELECT "+copyCols+` FROM user_assets
-		WHERE owner_type = $1 AND owner_id = $2 ORDER BY asset_type, id LIMIT $3`, int(owner.Type), owner.ID, limit)
+	return s.copies(ctx, "owner copies", "SELECT "+copyCols+` FROM user_assets ua
+		WHERE ua.owner_type = $1 AND ua.owner_id = $2 ORDER BY ua.asset_type, ua.id LIMIT $3`, int(owner.Type), owner.ID, limit)
 }
 
 // AssetCopies implements inventory.Store: one range of user_assets_asset.
 func (s *Store) AssetCopies(ctx context.Context, assetID int64, limit int) ([]inventory.OwnedCopy, error) {
-	return s.copies(ctx, "asset copies", "SELECT "+copyCols+` FROM user_assets
-		WHERE asset_id = $1 ORDER BY id LIMIT $2`, assetID, limit)
+	return s.copies(ctx, "asset copies", "SELECT "+copyCols+` FROM user_assets ua
+		WHERE ua.asset_id = $1 ORDER BY ua.id LIMIT $2`, assetID, limit)
 }
 
 func (s *Store) copies(ctx context.Context, op, q string, args ...any) ([]inventory.OwnedCopy, error) {
@@ -31,18 +31,17 @@ func (s *Store) copies(ctx context.Context, op, q string, args ...any) ([]invent
 	defer rows.Close()
 	var out []inventory.OwnedCopy
 	for rows.Next() {
+		var r userAssetRow
 		var c inventory.OwnedCopy
-		var serial, hold, expire sql.NullInt64
-		var inst sql.NullString
 		var coll int64
-		if err := rows.Scan(&c.ID, &c.AssetID, &c.OwnerType, &c.OwnerID, &serial, &inst, &hold, &expire,
-			&c.Created, &c.Updated, &c.AssetType, &coll); err != nil {
+		if err := rows.Scan(append(r.dest(), &c.AssetType, &coll)...); err != nil {
 			return nil, s.wrap(op, err)
 		}
-		c.Serial, c.HasSerial = serial.Int64, serial.Valid
-		c.HoldUntil, c.HasHold = hold.Int64, hold.Valid
-		c.ExpireAt, c.HasExpire = expire.Int64, expire.Valid
-		c.InstanceID, c.Collectible = inst.String, coll != 0
+		c.ID, c.AssetID, c.OwnerType, c.OwnerID = r.u.ID, r.u.AssetID, r.u.Owner.Type, r.u.Owner.ID
+		c.Serial, c.HasSerial = r.serial.Int64, r.serial.Valid
+		c.HoldUntil, c.HasHold = r.hold.Int64, r.hold.Valid
+		c.ExpireAt, c.HasExpire = r.expire.Int64, r.expire.Valid
+		c.InstanceID, c.Created, c.Updated, c.Collectible = r.inst.String, r.created, r.updated, coll != 0
 		out = append(out, c)
 	}
 	return out, s.wrap(op, rows.Err())
