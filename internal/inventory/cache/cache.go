@@ -183,16 +183,11 @@ func (t *table[T]) shard(id int64) *shard[T] {
 // get returns the cached row, or loads it with load and caches it when the
 // load succeeds.
 func get[T any](ctx context.Context, c *Store, t *table[T], id int64, load func(context.Context, int64) (T, error)) (T, error) {
-	sh := t.shard(id)
 	gen := c.gen.Load()
-	sh.mu.RLock()
-	e, ok := sh.m[id]
-	sh.mu.RUnlock()
-	// With the change feed up the TTL does not apply (and the clock is
-	// not read: this runs for every owner of a 100-row page).
-	if ok && e.gen == gen && (c.feedOK.Load() || c.now() < e.exp) {
-		return e.v, nil
+	if v, ok := peek(c, t, id, gen); ok {
+		return v, nil
 	}
+	sh := t.shard(id)
 	now := c.now()
 	sh.mu.Lock()
 	if fl := sh.loading[id]; fl != nil && fl.gen == gen {
@@ -427,10 +422,11 @@ const maxOwnerMisses = 4
 // the cache (point reads) after answering from the joined query.
 const maxOwnerWarm = 8
 
-// peek returns id's servable entry, without loading it.
-func peek[T any](c *Store, t *table[T], id int64) (T, bool) {
+// peek returns id's entry if it is servable at generation gen, without
+// loading it. With the change feed up the TTL does not apply (and the
+// clock is not read: this runs for every owner of a 100-row page).
+func peek[T any](c *Store, t *table[T], id int64, gen uint64) (T, bool) {
 	sh := t.shard(id)
-	gen := c.gen.Load()
 	sh.mu.RLock()
 	e, ok := sh.m[id]
 	sh.mu.RUnlock()
@@ -450,20 +446,18 @@ func (c *Store) ListAssetOwners(ctx context.Context, assetID int64, p inventory.
 		return c.Store.ListAssetOwners(ctx, assetID, p)
 	}
 	var rows []inventory.UserAsset
-	var page []*crow
+	cached := false
 	if e := c.assetEntry(ctx, assetID); e != nil {
-		page = pageOf(len(e.rows), func(i int) *crow { return &e.rows[i] },
+		page := pageOf(len(e.rows), func(i int) *crow { return &e.rows[i] },
 			func(r *crow) inventory.Key { return inventory.Key{ID: r.id} }, func(*crow) bool { return true }, p)
 		// A partial entry holds the first owners only: it answers a page
 		// walked in ascending order that it fills (the rows after the
 		// last one it holds are the store's to give).
-		if e.partial && ((p.Order != inventory.Desc) == p.Backward || len(page) < p.Limit) {
-			page = nil
-		} else {
+		if cached = !e.partial || ((p.Order != inventory.Desc) != p.Backward && len(page) == p.Limit); cached {
 			rows = userAssets(page)
 		}
 	}
-	if rows == nil && page == nil {
+	if !cached {
 		np := p
 		np.NoOwner = true
 		var err error
@@ -472,6 +466,7 @@ func (c *Store) ListAssetOwners(ctx context.Context, assetID int64, p inventory.
 		}
 	}
 	// One pass fills the owners the cache holds and notes the others.
+	gen := c.gen.Load()
 	var missed []int
 	for i := range rows {
 		ua := &rows[i]
@@ -480,14 +475,14 @@ func (c *Store) ListAssetOwners(ctx context.Context, assetID int64, p inventory.
 		ua.OwnerName, ua.OwnerMember, ua.OwnerPrivacy, ua.OwnerBanned, ua.OwnerKnown = "", 0, inventory.PrivacyAllUsers, false, false
 		switch ua.Owner.Type {
 		case inventory.AgentUser:
-			u, ok := peek(c, &c.users, ua.Owner.ID)
+			u, ok := peek(c, &c.users, ua.Owner.ID, gen)
 			if !ok {
 				missed = append(missed, i)
 				continue
 			}
 			ua.OwnerName, ua.OwnerMember, ua.OwnerPrivacy, ua.OwnerBanned, ua.OwnerKnown = u.Name, u.Membership, u.Privacy, u.Banned, true
 		case inventory.AgentGroup:
-			g, ok := peek(c, &c.groups, ua.Owner.ID)
+			g, ok := peek(c, &c.groups, ua.Owner.ID, gen)
 			if !ok {
 				missed = append(missed, i)
 				continue

@@ -292,16 +292,10 @@ func (t *ownedTable[K]) get(ctx context.Context, c *Store, k K, hash uint64,
 		var ok bool
 		t.large.mu.Lock()
 		if !isLarge {
-			if old := t.large.m[k]; old != nil {
-				t.large.size -= old.size
-				delete(t.large.m, k)
-			}
+			t.large.drop(k)
 			ok = store(sh, k, ne, gen, t.budget)
 		} else {
-			if old := sh.m[k]; old != nil {
-				sh.size -= old.size
-				delete(sh.m, k)
-			}
+			sh.drop(k)
 			ok = store(&t.large, k, ne, gen, t.largeBudget)
 		}
 		t.large.mu.Unlock()
@@ -326,23 +320,18 @@ func (t *ownedTable[K]) get(ctx context.Context, c *Store, k K, hash uint64,
 // in: when the shard is full of entries in use it refuses newcomers
 // rather than thrash (each refusal would cost a whole load for one page).
 func store[K comparable](sh *ownedShard[K], k K, e *ownedEntry, gen uint64, budget int64) bool {
-	if old := sh.m[k]; old != nil {
-		sh.size -= old.size
-		delete(sh.m, k)
-	}
+	sh.drop(k)
 	if sh.size+e.size > budget {
 		for k2, o := range sh.m {
 			if o.gen != gen {
-				sh.size -= o.size
-				delete(sh.m, k2)
+				sh.drop(k2)
 			}
 		}
 	}
 	if sh.size+e.size > budget {
 		for k2, o := range sh.m {
 			if !o.used.Load() {
-				sh.size -= o.size
-				delete(sh.m, k2)
+				sh.drop(k2)
 			} else {
 				o.used.Store(false)
 			}
@@ -355,6 +344,14 @@ func store[K comparable](sh *ownedShard[K], k K, e *ownedEntry, gen uint64, budg
 	sh.m[k] = e
 	sh.size += e.size
 	return true
+}
+
+// drop removes k's entry from sh (locked), if it has one.
+func (sh *ownedShard[K]) drop(k K) {
+	if old := sh.m[k]; old != nil {
+		sh.size -= old.size
+		delete(sh.m, k)
+	}
 }
 
 func hashAgent(a inventory.Agent) uint64 {
