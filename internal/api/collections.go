@@ -18,10 +18,13 @@ var collectionTypes = func() map[inventory.AssetType]bool {
 	return m
 }()
 
-// collectionItem runs the checks POST and DELETE share: session (401), CSRF
+// collectionItem runs the checks of POST and DELETE: session (401), CSRF
 // (403 code 0), item type 0..3 (400 code 1), item exists (400 codes 2, 3),
-// type allowed (403 codes 5, 6).
-func (s *Server) collectionItem(r *http.Request) (session, inventory.CollectionItem, error) {
+// and, when adding, type allowed (403 codes 5, 6). The swagger lists codes
+// 5 and 6 for POST only: DELETE answers 8 for an item that is not in the
+// collection whatever its type, and removes one that is even if its type
+// is not one a collection accepts (a fixture may have put it there).
+func (s *Server) collectionItem(r *http.Request, adding bool) (session, inventory.CollectionItem, error) {
 	var it inventory.CollectionItem
 	se, err := s.requireSession(r)
 	if err != nil {
@@ -48,7 +51,7 @@ func (s *Server) collectionItem(r *http.Request) (session, inventory.CollectionI
 		} else if err != nil {
 			return se, it, err
 		}
-		if !collectionTypes[a.Type] {
+		if adding && !collectionTypes[a.Type] {
 			return se, it, fail(http.StatusForbidden, 5, "Assets of this type are not allowed in collections.")
 		}
 	case inventory.ItemBundle:
@@ -58,14 +61,16 @@ func (s *Server) collectionItem(r *http.Request) (session, inventory.CollectionI
 			return se, it, err
 		}
 	default:
-		return se, it, fail(http.StatusForbidden, 6, "Items of this type are not allowed in collections.")
+		if adding {
+			return se, it, fail(http.StatusForbidden, 6, "Items of this type are not allowed in collections.")
+		}
 	}
 	return se, it, nil
 }
 
 // addToCollection serves POST /v1/collections/items/{itemType}/{itemTargetId}.
 func (s *Server) addToCollection(w http.ResponseWriter, r *http.Request) error {
-	se, it, err := s.collectionItem(r)
+	se, it, err := s.collectionItem(r, true)
 	if err != nil {
 		return err
 	}
@@ -102,7 +107,7 @@ func (s *Server) addToCollection(w http.ResponseWriter, r *http.Request) error {
 
 // removeFromCollection serves DELETE /v1/collections/items/{itemType}/{itemTargetId}.
 func (s *Server) removeFromCollection(w http.ResponseWriter, r *http.Request) error {
-	se, it, err := s.collectionItem(r)
+	se, it, err := s.collectionItem(r, false)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,12 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
+	"strings"
 	"testing"
 
+	"github.com/inventoryd/inventoryd/internal/inventory"
 	"github.com/inventoryd/inventoryd/internal/storetest"
 )
 
@@ -51,6 +54,33 @@ func TestCollections(t *testing.T) {
 			{name: "room again", method: "POST", path: "/v1/collections/items/Asset/1028606", session: builderman, csrf: true, want: 200},
 			{name: "remove unknown bundle", method: "DELETE", path: "/v1/collections/items/Bundle/999", session: builderman, csrf: true, want: 400, code: 3},
 			{name: "remove anonymous", method: "DELETE", path: "/v1/collections/items/Asset/1028606", want: 401, code: 0},
+		})
+	})
+}
+
+// TestCollectionRemoveAnyType: the swagger lists 403 codes 5 and 6 for
+// POST only; DELETE answers 8 for an item that is not in the collection,
+// whatever its type, and removes an item that is in it even when its type
+// is one POST refuses (a fixture may put any asset or bundle there).
+func TestCollectionRemoveAnyType(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open)
+		f, err := inventory.ParseFixture(strings.NewReader(`{"collections":[{"userId":156,"itemType":"Asset","itemId":1365769}]}`), e.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.store.Import(context.Background(), f); err != nil {
+			t.Fatal(err)
+		}
+		e.run(t, []call{
+			{name: "remove game pass", method: "DELETE", path: "/v1/collections/items/GamePass/12527", session: builderman, csrf: true, want: 403, code: 8},
+			{name: "remove badge", method: "DELETE", path: "/v1/collections/items/Badge/2124", session: builderman, csrf: true, want: 403, code: 8},
+			{name: "remove unknown game pass", method: "DELETE", path: "/v1/collections/items/GamePass/999", session: builderman, csrf: true, want: 403, code: 8},
+			{name: "add decal still refused", method: "POST", path: "/v1/collections/items/Asset/1365769", session: builderman, csrf: true, want: 403, code: 5},
+			{name: "add game pass still refused", method: "POST", path: "/v1/collections/items/GamePass/12527", session: builderman, csrf: true, want: 403, code: 6},
+			{name: "remove decal", method: "DELETE", path: "/v1/collections/items/Asset/1365769", session: builderman, csrf: true, want: 200, check: bodyIs(`{}`)},
+			{name: "decal gone", method: "DELETE", path: "/v1/collections/items/Asset/1365769", session: builderman, csrf: true, want: 403, code: 8},
+			{name: "unknown asset still 2", method: "DELETE", path: "/v1/collections/items/Asset/999", session: builderman, csrf: true, want: 400, code: 2},
 		})
 	})
 }
