@@ -144,6 +144,14 @@ func TestReadEndpoints(t *testing.T) {
 					t.Fatalf("desc: %s", r.body)
 				}
 			}},
+			{name: "collectible owners limit 1", path: "/v2/collectible-items/521cca19-75bb-4e05-a0af-633b1532c24d/owners?limit=1", session: builderman, want: 200, check: dataLen(1)},
+			{name: "collectible owners limit 101", path: "/v2/collectible-items/521cca19-75bb-4e05-a0af-633b1532c24d/owners?limit=101", session: builderman, want: 400, code: 0,
+				check: messageIs("The limit must be between 1 and 100.")},
+			// No enum here: a non-number must not be told the enum of the other endpoints.
+			{name: "collectible owners limit not a number", path: "/v2/collectible-items/521cca19-75bb-4e05-a0af-633b1532c24d/owners?limit=ten", session: builderman, want: 400, code: 0,
+				check: messageIs("The limit must be between 1 and 100.")},
+			{name: "owners limit not a number", path: "/v2/assets/48159815/owners?limit=ten", want: 400, code: 0,
+				check: messageIs("Allowed values: 10, 25, 50, 100")},
 			{name: "collectible owners not a uuid", path: "/v2/collectible-items/nope/owners", session: builderman, want: 400, code: 1},
 			{name: "collectible owners unknown", path: "/v2/collectible-items/00000000-0000-4000-8000-000000000000/owners", session: builderman, want: 400, code: 1},
 
@@ -349,4 +357,22 @@ func hasFilter(t *testing.T, r resp, filter string) bool {
 		}
 	}
 	return false
+}
+
+// messageIs checks the first error's message.
+func messageIs(want string) func(t *testing.T, r resp) {
+	return func(t *testing.T, r resp) {
+		t.Helper()
+		var b struct {
+			Errors []struct {
+				Message string `json:"message"`
+			} `json:"errors"`
+		}
+		if err := json.Unmarshal(r.body, &b); err != nil || len(b.Errors) == 0 {
+			t.Fatalf("not an error envelope: %s", r.body)
+		}
+		if b.Errors[0].Message != want {
+			t.Fatalf("message %q, want %q", b.Errors[0].Message, want)
+		}
+	}
 }

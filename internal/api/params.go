@@ -68,6 +68,10 @@ var pageLimits = []int{10, 25, 50, 100}
 // errLimit is the 400 for a limit outside the enum (wire-behaviour.md §2.5 [S]).
 var errLimit = &apiError{Status: http.StatusBadRequest, Code: 0, Message: "Allowed values: 10, 25, 50, 100", Field: "limit"}
 
+// errLimitRange is the 400 for a limit outside 1..100 where the swagger
+// declares no enum.
+var errLimitRange = &apiError{Status: http.StatusBadRequest, Code: 0, Message: "The limit must be between 1 and 100.", Field: "limit"}
+
 // parseLimit reads limit: default 10; with enum, one of pageLimits; else 1..100.
 func parseLimit(q url.Values, enum bool) (int, error) {
 	v := q.Get("limit")
@@ -75,14 +79,16 @@ func parseLimit(q url.Values, enum bool) (int, error) {
 		return 10, nil
 	}
 	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, errLimit
-	}
 	if !enum {
-		if n < 1 || n > 100 {
-			return 0, &apiError{Status: http.StatusBadRequest, Code: 0, Message: "The limit must be between 1 and 100.", Field: "limit"}
+		// No enum (collectible-item owners): a value that is not a number
+		// gets the range message too, not the enum's "Allowed values".
+		if err != nil || n < 1 || n > 100 {
+			return 0, errLimitRange
 		}
 		return n, nil
+	}
+	if err != nil {
+		return 0, errLimit
 	}
 	for _, l := range pageLimits {
 		if n == l {
