@@ -202,6 +202,9 @@ func TestReadEndpoints(t *testing.T) {
 				}
 			}},
 			{name: "by type unknown type", path: "/v2/users/156/inventory/999", want: 400, code: 2},
+			// "GamePass and Badges not allowed" is said of the multi-type listing only.
+			{name: "by type GamePass", path: "/v2/users/156/inventory/34", want: 200, check: dataLen(0)},
+			{name: "by type Badge", path: "/v2/users/156/inventory/Badge", want: 200, check: dataLen(0)},
 			{name: "by type unknown user", path: "/v2/users/999/inventory/8", want: 400, code: 1},
 			{name: "by type hidden", path: "/v2/users/2001/inventory/8", session: stranger, want: 403, code: 4},
 			{name: "by type non-numeric user", path: "/v2/users/x/inventory/8", want: 404, code: 0},

@@ -124,6 +124,29 @@ func TestLogout(t *testing.T) {
 	})
 }
 
+// TestBannedViewer pins our [I] choice for a banned user's own session
+// cookie: it still signs them in (as Roblox lets a banned account log in to
+// read its ban), while their own inventory stays nonexistent like every
+// banned user's (docs/compatibility.md, "Banned users").
+func TestBannedViewer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open)
+		f, err := inventory.ParseFixture(strings.NewReader(`{"sessions":[{"userId":2004,"cookie":"banned-session"}]}`), e.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.store.Import(context.Background(), f); err != nil {
+			t.Fatal(err)
+		}
+		e.run(t, []call{
+			{name: "signed in", path: "/v1/users/2003/can-view-inventory", session: "banned-session", want: 200, check: bodyIs(`{"canView":true}`)},
+			{name: "anonymous for comparison", path: "/v1/users/2003/can-view-inventory", want: 200, check: bodyIs(`{"canView":false}`)},
+			{name: "cookie-only route", path: "/v2/collectible-items/521cca19-75bb-4e05-a0af-633b1532c24d/owners", session: "banned-session", want: 200},
+			{name: "own inventory", path: "/v2/users/2004/inventory?assetTypes=HairAccessory", session: "banned-session", want: 400, code: 1},
+		})
+	})
+}
+
 // TestPrivacyMatrix checks can-view-inventory and the v2 listing for every
 // privacy level against anonymous, unrelated, related and owner viewers
 // (wire-behaviour.md §3.4).
