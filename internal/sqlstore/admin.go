@@ -433,7 +433,12 @@ func (s *Store) grant(ctx context.Context, g inventory.GrantRequest) (inventory.
 		if kind == inventory.Collectible {
 			ua.InstanceID = uuid.NewString()
 		}
-		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM user_assets").Scan(&ua.ID); err != nil {
+		// The next userAssetId is above every copy that exists and every
+		// copy the ledger ever recorded: a revoked copy's id is never
+		// given again, so a copy's history is never another's. Both
+		// MAX are index lookups.
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(m), 0) + 1 FROM (SELECT MAX(id) AS m FROM user_assets
+			UNION ALL SELECT MAX(user_asset_id) FROM ownership_ledger) t`).Scan(&ua.ID); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO user_assets (id, asset_id, asset_type, collectible, owner_type, owner_id, serial,
