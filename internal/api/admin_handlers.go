@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -47,24 +48,80 @@ func readBody(r *http.Request) ([]byte, error) {
 	return b, err
 }
 
-// decodeBody decodes a JSON object body into v, refusing unknown fields.
+// decodeBody decodes a JSON object body into v, refusing unknown fields
+// and anything but an object (null, arrays, scalars).
 func decodeBody(r *http.Request, v any) error {
 	b, err := readBody(r)
 	if err != nil {
 		return err
 	}
-	if len(bytes.TrimSpace(b)) == 0 {
-		b = []byte("{}")
+	if b = bytes.TrimSpace(b); len(b) == 0 {
+		b = []byte("{}") // no body: an empty object
+	}
+	if b[0] != '{' {
+		return invalidBody("body: must be a JSON object")
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return invalidBody("body: " + strings.TrimPrefix(err.Error(), "json: "))
+		return invalidBody(decodeMessage(err))
 	}
 	if dec.More() {
 		return invalidBody("body: one JSON object expected")
 	}
 	return nil
+}
+
+// decodeMessage words a decoding error for the client: a value of the
+// wrong type names its field and what the field takes, never a Go type.
+func decodeMessage(err error) string {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return "body: " + strings.TrimPrefix(err.Error(), "json: ")
+	}
+	field := te.Field
+	if field == "" {
+		field = "body"
+	}
+	want := "a JSON object"
+	switch t := te.Type; {
+	case t == reflect.TypeFor[enumValue]():
+		want = "a name or a number"
+	case t.Kind() == reflect.String:
+		want = "a string"
+	case t.Kind() == reflect.Bool:
+		want = "true or false"
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
+		want = "an integer"
+	case t.Kind() == reflect.Slice:
+		want = "an array"
+	}
+	return field + ": must be " + want
+}
+
+// enumValue is an enum field of a request body: a name (any case) or a
+// number, as in fixture documents.
+type enumValue string
+
+func (e *enumValue) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*e = enumValue(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil || strings.ContainsAny(n.String(), ".eE") {
+		return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeFor[enumValue]()}
+	}
+	*e = enumValue(n)
+	return nil
+}
+
+// agentBody is {"type":"User","id":1} in a request body; the type is a
+// name or a number (User 1, Group 2).
+type agentBody struct {
+	Type enumValue `json:"type"`
+	ID   int64     `json:"id"`
 }
 
 // parseRecord parses a create body with the fixture document's rules.
@@ -103,11 +160,11 @@ func optTimeParam(field, v string) (*time.Time, error) {
 }
 
 // agentParam parses {"type":"User","id":1}.
-func agentParam(field string, a *inventory.AgentRecord) (inventory.Agent, error) {
+func agentParam(field string, a *agentBody) (inventory.Agent, error) {
 	if a == nil {
 		return inventory.Agent{}, invalidBody(field + ": is required")
 	}
-	t, ok := inventory.ParseAgentType(a.Type)
+	t, ok := inventory.ParseAgentType(string(a.Type))
 	if !ok || t == inventory.AgentExperience {
 		return inventory.Agent{}, invalidBody(field + ".type: must be User or Group")
 	}
@@ -148,20 +205,20 @@ func (s *Server) adminUpdateUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var body struct {
-		Username    *string `json:"username"`
-		DisplayName *string `json:"displayName"`
-		Membership  *int    `json:"buildersClubMembershipType"`
-		Privacy     *string `json:"inventoryPrivacy"`
-		IsBanned    *bool   `json:"isBanned"`
+		Username    *string    `json:"username"`
+		DisplayName *string    `json:"displayName"`
+		Membership  *int       `json:"buildersClubMembershipType"`
+		Privacy     *enumValue `json:"inventoryPrivacy"`
+		IsBanned    *bool      `json:"isBanned"`
 	}
 	if err := decodeBody(r, &body); err != nil {
 		return err
 	}
 	p := inventory.UserPatch{Name: body.Username, DisplayName: body.DisplayName, Membership: body.Membership, Banned: body.IsBanned}
 	if body.Privacy != nil {
-		pr, ok := inventory.ParsePrivacy(*body.Privacy)
+		pr, ok := inventory.ParsePrivacy(string(*body.Privacy))
 		if !ok {
-			return invalidBody("inventoryPrivacy: unknown privacy " + `"` + *body.Privacy + `"`)
+			return invalidBody("inventoryPrivacy: unknown privacy " + `"` + string(*body.Privacy) + `"`)
 		}
 		p.Privacy = &pr
 	}
@@ -435,13 +492,13 @@ func (s *Server) adminUpdateAsset(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	var body struct {
-		Name            *string  `json:"name"`
-		RAP             optInt64 `json:"recentAveragePrice"`
-		OriginalPrice   optInt64 `json:"originalPrice"`
-		Stock           optInt64 `json:"assetStock"`
-		Price           optInt64 `json:"priceInRobux"`
-		Moderation      *string  `json:"moderationStatus"`
-		PackageAssetIDs *[]int64 `json:"packageAssetIds"`
+		Name            *string    `json:"name"`
+		RAP             optInt64   `json:"recentAveragePrice"`
+		OriginalPrice   optInt64   `json:"originalPrice"`
+		Stock           optInt64   `json:"assetStock"`
+		Price           optInt64   `json:"priceInRobux"`
+		Moderation      *enumValue `json:"moderationStatus"`
+		PackageAssetIDs *[]int64   `json:"packageAssetIds"`
 	}
 	if err := decodeBody(r, &body); err != nil {
 		return err
@@ -449,9 +506,9 @@ func (s *Server) adminUpdateAsset(w http.ResponseWriter, r *http.Request) error 
 	p := inventory.AssetPatch{Name: body.Name, RAP: inventory.Opt[int64](body.RAP), OriginalPrice: inventory.Opt[int64](body.OriginalPrice),
 		Stock: inventory.Opt[int64](body.Stock), Price: inventory.Opt[int64](body.Price), PackageAssetIDs: body.PackageAssetIDs}
 	if body.Moderation != nil {
-		m, ok := inventory.ParseModeration(*body.Moderation)
+		m, ok := inventory.ParseModeration(string(*body.Moderation))
 		if !ok {
-			return invalidBody(`moderationStatus: unknown moderation status "` + *body.Moderation + `"`)
+			return invalidBody(`moderationStatus: unknown moderation status "` + string(*body.Moderation) + `"`)
 		}
 		p.Moderation = &m
 	}

@@ -17,7 +17,11 @@ type adminOp struct {
 	errs                  []int
 }
 
+// adminOpenAPIPath is the one admin path that needs no key.
+const adminOpenAPIPath = "/admin/v1/openapi.json"
+
 var adminOps = []adminOp{
+	{"GET", adminOpenAPIPath, "This document (needs no key; 404 like all of /admin when the admin API is off)", "", 200, "OpenAPI", nil},
 	{"POST", "/admin/v1/fixtures", "Import a fixture document (or, with Content-Type application/x-ndjson, the streaming form) in one transaction", "Fixture", 200, "Empty", []int{400, 413}},
 	{"POST", "/admin/v1/reset", "Delete all data", "", 200, "Empty", nil},
 	{"GET", "/admin/v1/export", "The whole store as a fixture document (?format=ndjson: the streaming form) from one snapshot", "", 200, "Fixture", nil},
@@ -83,9 +87,10 @@ var (
 )
 
 var adminSchemas = obj{
-	"Empty":  obj{"type": "object"},
-	"Agent":  props([]string{"type", "id"}, obj{"type": obj{"type": "string", "enum": []string{"User", "Group"}}, "id": tInt}),
-	"Errors": props([]string{"errors"}, obj{"errors": obj{"type": "array", "items": props([]string{"code", "message"}, obj{"code": obj{"type": "integer"}, "message": tStr})}}),
+	"Empty":   obj{"type": "object"},
+	"OpenAPI": obj{"type": "object", "description": "An OpenAPI 3.0 document"},
+	"Agent":   props([]string{"type", "id"}, obj{"type": obj{"type": "string", "enum": []string{"User", "Group"}}, "id": tInt}),
+	"Errors":  props([]string{"errors"}, obj{"errors": obj{"type": "array", "items": props([]string{"code", "message"}, obj{"code": obj{"type": "integer"}, "message": tStr})}}),
 	"Fixture": obj{"type": "object", "description": "A fixture document (docs/fixtures.md): sections users, groups, friendships, follows, sessions, assets, userAssets, " +
 		"gamePasses, badges, bundles, userItems, places, userPlaces, collections"},
 	"User": props([]string{"id", "username"}, obj{"id": tInt, "username": tStr, "displayName": tStr, "buildersClubMembershipType": obj{"type": "integer", "minimum": 0, "maximum": 4},
@@ -146,11 +151,15 @@ func adminOpenAPIDoc() []byte {
 		}
 		resps := obj{}
 		resps[itoa(op.status)] = obj{"description": http.StatusText(op.status), "content": obj{"application/json": obj{"schema": ref(op.resp)}}}
-		for _, e := range append([]int{401}, op.errs...) {
+		errs, security := append([]int{401}, op.errs...), []obj{{"adminKey": []string{}}}
+		if op.path == adminOpenAPIPath {
+			errs, security = nil, []obj{}
+		}
+		for _, e := range errs {
 			resps[itoa(e)] = obj{"description": http.StatusText(e), "content": obj{"application/json": obj{"schema": ref("Errors")}}}
 		}
 		o["responses"] = resps
-		o["security"] = []obj{{"adminKey": []string{}}}
+		o["security"] = security
 		item[strings.ToLower(op.method)] = o
 	}
 	doc := obj{

@@ -13,10 +13,10 @@ import (
 
 func (s *Server) adminGrant(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
-		AssetID   int64                  `json:"assetId"`
-		Owner     *inventory.AgentRecord `json:"owner"`
-		HoldUntil string                 `json:"holdUntil"`
-		ExpireAt  string                 `json:"expireAt"`
+		AssetID   int64      `json:"assetId"`
+		Owner     *agentBody `json:"owner"`
+		HoldUntil string     `json:"holdUntil"`
+		ExpireAt  string     `json:"expireAt"`
 	}
 	if err := decodeBody(r, &body); err != nil {
 		return err
@@ -59,9 +59,9 @@ func (s *Server) adminTransfer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var body struct {
-		From      *inventory.AgentRecord `json:"from"`
-		To        *inventory.AgentRecord `json:"to"`
-		HoldUntil string                 `json:"holdUntil"`
+		From      *agentBody `json:"from"`
+		To        *agentBody `json:"to"`
+		HoldUntil string     `json:"holdUntil"`
 	}
 	if err := decodeBody(r, &body); err != nil {
 		return err
@@ -102,7 +102,7 @@ func (s *Server) adminRevoke(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return invalidBody("ownerId: must be an integer")
 		}
-		a, err := agentParam("ownerType", &inventory.AgentRecord{Type: t, ID: oid})
+		a, err := agentParam("ownerType", &agentBody{Type: enumValue(t), ID: oid})
 		if err != nil {
 			return err
 		}

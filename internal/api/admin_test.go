@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -132,9 +133,52 @@ func TestAdminOpenAPIMatchesRoutes(t *testing.T) {
 			for _, p := range []string{"{userId}", "{otherId}", "{itemId}", "{placeId}", "{groupId}", "{assetId}", "{gamePassId}", "{badgeId}", "{bundleId}", "{userAssetId}"} {
 				concrete = strings.ReplaceAll(concrete, p, "1")
 			}
+			want := 401
+			if path == "/admin/v1/openapi.json" {
+				want = 200 // the document needs no key
+			}
 			r := a.callAuth(strings.ToUpper(method), concrete, "", "Bearer nope")
-			if r.code != 401 {
-				t.Errorf("%s %s: %d %s (not routed?)", method, path, r.code, r.body)
+			if r.code != want {
+				t.Errorf("%s %s: %d %s, want %d (not routed?)", method, path, r.code, r.body, want)
+			}
+		}
+	}
+
+	// The other way: every admin route of routes.go is in the document,
+	// and every operation of the document has a row in docs/admin-api.md.
+	src, err := os.ReadFile("routes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := regexp.MustCompile(`m\.Handle\("([A-Z]+) (/admin/[^"]*)"`).FindAllStringSubmatch(string(src), -1)
+	if len(routes) < 40 {
+		t.Fatalf("found %d admin routes in routes.go", len(routes))
+	}
+	for _, m := range routes {
+		if _, ok := doc.Paths[m[2]][strings.ToLower(m[1])]; !ok {
+			t.Errorf("%s %s is routed but not in the OpenAPI document", m[1], m[2])
+		}
+	}
+	md, err := os.ReadFile("../../docs/admin-api.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, l := range strings.Split(string(md), "\n") {
+		if strings.HasPrefix(l, "| `") {
+			rows = append(rows, l)
+		}
+	}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			found := false
+			for _, l := range rows {
+				if strings.Contains(l, " "+path+"`") && strings.Contains(l, "`"+strings.ToUpper(method)) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("%s %s: no row of the operations table in docs/admin-api.md", strings.ToUpper(method), path)
 			}
 		}
 	}
@@ -163,8 +207,28 @@ func TestAdminUsers(t *testing.T) {
 		if m := r.obj(t); m["isBanned"] != false || m["username"] != "alice2" {
 			t.Errorf("unban: %s", r.body)
 		}
-		for _, bad := range []string{`{"inventoryPrivacy":"Everyone"}`, `{"buildersClubMembershipType":9}`, `{"username":" "}`, `{"nope":1}`} {
+		for _, bad := range []string{`{"inventoryPrivacy":"Everyone"}`, `{"buildersClubMembershipType":9}`, `{"username":" "}`, `{"nope":1}`,
+			`null`, `[]`, `"x"`, `{"inventoryPrivacy":7}`, `{"inventoryPrivacy":2.5}`} {
 			a.must(a.call("PATCH", "/admin/v1/users/42", bad), 400)
+		}
+		// Enums by number too, as in fixtures (2 = Friends).
+		r = a.must(a.call("PATCH", "/admin/v1/users/42", `{"inventoryPrivacy":2}`), 200)
+		if m := r.obj(t); m["inventoryPrivacy"] != "Friends" {
+			t.Errorf("privacy by number: %s", r.body)
+		}
+		// A value of the wrong type: the message names the field and what
+		// it takes, not a Go type.
+		for body, want := range map[string]string{
+			`{"username":5}`:                     "username: must be a string",
+			`{"isBanned":"yes"}`:                 "isBanned: must be true or false",
+			`{"buildersClubMembershipType":"x"}`: "buildersClubMembershipType: must be an integer",
+			`{"inventoryPrivacy":true}`:          "inventoryPrivacy: must be a name or a number",
+			`[1]`:                                "body: must be a JSON object",
+		} {
+			r := a.must(a.call("PATCH", "/admin/v1/users/42", body), 400)
+			if msg := string(r.body); !strings.Contains(msg, `"message":"`+want+`"`) {
+				t.Errorf("PATCH %s: %s, want message %q", body, msg, want)
+			}
 		}
 		a.must(a.call("PATCH", "/admin/v1/users/99", `{"isBanned":true}`), 404)
 	})
@@ -279,8 +343,17 @@ func TestAdminAssets(t *testing.T) {
 		if ids, _ := a.st.PackageAssets(context.Background(), 5001); len(ids) != 2 {
 			t.Errorf("package contents %v", ids)
 		}
-		for _, bad := range []string{`{"recentAveragePrice":-1}`, `{"moderationStatus":"Gone"}`, `{"packageAssetIds":[1]}`, `{"name":""}`, `{"assetStock":"x"}`} {
+		for _, bad := range []string{`{"recentAveragePrice":-1}`, `{"moderationStatus":"Gone"}`, `{"packageAssetIds":[1]}`, `{"name":""}`, `{"assetStock":"x"}`,
+			`{"moderationStatus":3}`, `{"packageAssetIds":"x"}`} {
 			a.must(a.call("PATCH", "/admin/v1/assets/48159815", bad), 400)
+		}
+		r = a.must(a.call("PATCH", "/admin/v1/assets/48159815", `{"moderationStatus":2}`), 200)
+		if r.obj(t)["moderationStatus"] != "Disapproved" {
+			t.Errorf("moderation by number: %s", r.body)
+		}
+		r = a.must(a.call("PATCH", "/admin/v1/assets/48159815", `{"assetStock":"x"}`), 400)
+		if !strings.Contains(string(r.body), `"message":"assetStock: must be an integer"`) {
+			t.Errorf("wrong type: %s", r.body)
 		}
 		a.must(a.call("PATCH", "/admin/v1/assets/5001", `{"packageAssetIds":[31337]}`), 400)
 		a.must(a.call("PATCH", "/admin/v1/assets/1", `{"name":"x"}`), 404)
@@ -305,10 +378,19 @@ func TestAdminOwnership(t *testing.T) {
 		if c := r.obj(t); c["serialNumber"] != 3.0 || len(c["collectibleItemInstanceId"].(string)) != 36 {
 			t.Errorf("collectible grant: %s", r.body)
 		}
-		// Plain asset: no serial.
+		// Plain asset: no serial. The owner type by number too (2 = Group).
 		r = a.must(a.call("POST", "/admin/v1/user-assets", `{"assetId":1365767,"owner":{"type":"User","id":2003}}`), 201)
 		if c := r.obj(t); c["serialNumber"] != nil {
 			t.Errorf("plain grant: %s", r.body)
+		}
+		r = a.must(a.call("POST", "/admin/v1/user-assets", `{"assetId":1365767,"owner":{"type":2,"id":7}}`), 201)
+		if o := r.obj(t)["owner"].(map[string]any); o["type"] != "Group" || o["id"] != 7.0 {
+			t.Errorf("grant to owner type 2: %s", r.body)
+		}
+		a.must(a.call("POST", "/admin/v1/user-assets", `{"assetId":1365767,"owner":{"type":3,"id":7}}`), 400)
+		r = a.must(a.call("POST", "/admin/v1/user-assets", `{"assetId":"1365767","owner":{"type":"User","id":2003}}`), 400)
+		if !strings.Contains(string(r.body), `"message":"assetId: must be an integer"`) {
+			t.Errorf("wrong type: %s", r.body)
 		}
 		a.must(a.call("POST", "/admin/v1/user-assets", `{"assetId":1,"owner":{"type":"User","id":2003}}`), 404)
 		a.must(a.call("POST", "/admin/v1/user-assets", `{"assetId":1365767,"owner":{"type":"User","id":424242}}`), 400)
