@@ -91,7 +91,13 @@ operations:
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-17s %s\n", n, adminCmds[n].help)
 	}
-	fmt.Fprint(w, "  request           METHOD PATH [JSON]   (any admin API request)\n\nflags:\n")
+	fmt.Fprint(w, `  export            [json|ndjson]   (the whole store, as GET /admin/v1/export)
+  import            FILE|-          (a fixture document, or an NDJSON stream if FILE ends .ndjson
+                                     or the input's first line has a "kind")
+  request           METHOD PATH [JSON]   (any admin API request)
+
+flags:
+`)
 	fs.PrintDefaults()
 }
 
@@ -106,7 +112,7 @@ func runAdmin(ctx context.Context, env Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	method, path, body, err := adminRequest(env, fs.Args())
+	req, err := adminRequest(env, fs.Args())
 	if err != nil {
 		fs.Usage()
 		return err
@@ -115,9 +121,9 @@ func runAdmin(ctx context.Context, env Env, args []string) error {
 	var out []byte
 	switch {
 	case *url != "":
-		status, out, err = adminRemote(ctx, *url, *key, method, path, body)
+		status, out, err = adminRemote(ctx, *url, *key, req)
 	case *db != "":
-		status, out, err = adminLocal(ctx, *db, method, path, body)
+		status, out, err = adminLocal(ctx, *db, req)
 	default:
 		return errors.New("admin: name a store (--db) or a server (--url)")
 	}
@@ -128,6 +134,10 @@ func runAdmin(ctx context.Context, env Env, args []string) error {
 		env.Stderr.Write(append(out, '\n'))
 		return fmt.Errorf("admin %s: %d %s", fs.Arg(0), status, http.StatusText(status))
 	}
+	if req.raw {
+		_, err = env.Stdout.Write(out) // an export, exactly as served
+		return err
+	}
 	var pretty bytes.Buffer
 	if json.Indent(&pretty, out, "", "  ") == nil {
 		out = pretty.Bytes()
@@ -136,23 +146,61 @@ func runAdmin(ctx context.Context, env Env, args []string) error {
 	return err
 }
 
+// adminReq is one admin API request.
+type adminReq struct {
+	method, path string
+	body         []byte
+	contentType  string // application/json when empty
+	raw          bool   // print the answer unchanged
+}
+
 // adminRequest turns an operation and its arguments into a request.
-func adminRequest(env Env, args []string) (method, path string, body []byte, err error) {
+func adminRequest(env Env, args []string) (adminReq, error) {
 	if len(args) == 0 {
-		return "", "", nil, errors.New("admin: name an operation")
+		return adminReq{}, errors.New("admin: name an operation")
 	}
-	if args[0] == "request" {
+	switch args[0] {
+	case "request":
 		if len(args) < 3 || len(args) > 4 {
-			return "", "", nil, errors.New("admin request: METHOD PATH [JSON]")
+			return adminReq{}, errors.New("admin request: METHOD PATH [JSON]")
 		}
+		r := adminReq{method: strings.ToUpper(args[1]), path: args[2]}
+		var err error
 		if len(args) == 4 {
-			body, err = readArg(env, args[3])
+			r.body, err = readArg(env, args[3])
 		}
-		return strings.ToUpper(args[1]), args[2], body, err
+		return r, err
+	case "export":
+		r := adminReq{method: "GET", path: "/admin/v1/export", raw: true}
+		switch {
+		case len(args) == 1 || len(args) == 2 && args[1] == "json":
+		case len(args) == 2 && args[1] == "ndjson":
+			r.path += "?format=ndjson"
+		default:
+			return adminReq{}, errors.New("admin export: [json|ndjson]")
+		}
+		return r, nil
+	case "import":
+		if len(args) != 2 {
+			return adminReq{}, errors.New("admin import: FILE|-")
+		}
+		name := args[1]
+		if name != "-" {
+			name = "@" + name
+		}
+		body, err := readArg(env, name)
+		if err != nil {
+			return adminReq{}, err
+		}
+		r := adminReq{method: "POST", path: "/admin/v1/fixtures", body: body}
+		if isNDJSON(args[1]) || args[1] == "-" && firstLineIsRecord(body) {
+			r.contentType = "application/x-ndjson"
+		}
+		return r, nil
 	}
 	c, ok := adminCmds[args[0]]
 	if !ok {
-		return "", "", nil, fmt.Errorf("admin: unknown operation %q", args[0])
+		return adminReq{}, fmt.Errorf("admin: unknown operation %q", args[0])
 	}
 	rest := args[1:]
 	want := strings.Count(c.path, "%s")
@@ -160,11 +208,13 @@ func adminRequest(env Env, args []string) (method, path string, body []byte, err
 		want++
 	}
 	if len(rest) != want {
-		return "", "", nil, fmt.Errorf("admin %s: want arguments %s", args[0], c.help)
+		return adminReq{}, fmt.Errorf("admin %s: want arguments %s", args[0], c.help)
 	}
+	var body []byte
 	if c.body {
+		var err error
 		if body, err = readArg(env, rest[len(rest)-1]); err != nil {
-			return "", "", nil, err
+			return adminReq{}, err
 		}
 		rest = rest[:len(rest)-1]
 	} else if c.fixed != "" {
@@ -174,7 +224,18 @@ func adminRequest(env Env, args []string) (method, path string, body []byte, err
 	for i, a := range rest {
 		parts[i] = a
 	}
-	return c.method, fmt.Sprintf(c.path, parts...), body, nil
+	return adminReq{method: c.method, path: fmt.Sprintf(c.path, parts...), body: body}, nil
+}
+
+// firstLineIsRecord reports whether b starts with an NDJSON record: a
+// whole JSON object on the first line with a "kind" (a fixture document's
+// first line is not a whole object, or has no kind).
+func firstLineIsRecord(b []byte) bool {
+	line, _, _ := bytes.Cut(bytes.TrimLeft(b, " \t\r\n"), []byte("\n"))
+	var rec struct {
+		Kind *string `json:"kind"`
+	}
+	return json.Unmarshal(line, &rec) == nil && rec.Kind != nil
 }
 
 // readArg reads a JSON argument: inline, @FILE or - (standard input).
@@ -191,15 +252,22 @@ func readArg(env Env, a string) ([]byte, error) {
 	return []byte(a), nil
 }
 
-func adminRemote(ctx context.Context, base, key, method, path string, body []byte) (int, []byte, error) {
+func (r adminReq) contentTypeOrJSON() string {
+	if r.contentType != "" {
+		return r.contentType
+	}
+	return "application/json"
+}
+
+func adminRemote(ctx context.Context, base, key string, r adminReq) (int, []byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(base, "/")+path, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, r.method, strings.TrimSuffix(base, "/")+r.path, bytes.NewReader(r.body))
 	if err != nil {
 		return 0, nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", r.contentTypeOrJSON())
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, nil, err
@@ -211,7 +279,7 @@ func adminRemote(ctx context.Context, base, key, method, path string, body []byt
 
 // adminLocal serves the request in-process with the admin API's own
 // handler on the store, so both modes run exactly the same code.
-func adminLocal(ctx context.Context, db, method, path string, body []byte) (int, []byte, error) {
+func adminLocal(ctx context.Context, db string, r adminReq) (int, []byte, error) {
 	st, err := OpenStore(ctx, db)
 	if err != nil {
 		return 0, nil, err
@@ -226,9 +294,9 @@ func adminLocal(ctx context.Context, db, method, path string, body []byte) (int,
 	if err != nil {
 		return 0, nil, err
 	}
-	req := httptest.NewRequestWithContext(ctx, method, path, bytes.NewReader(body))
+	req := httptest.NewRequestWithContext(ctx, r.method, r.path, bytes.NewReader(r.body))
 	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", r.contentTypeOrJSON())
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec.Code, rec.Body.Bytes(), nil
