@@ -22,7 +22,7 @@ const adminOpenAPIPath = "/admin/v1/openapi.json"
 
 var adminOps = []adminOp{
 	{"GET", adminOpenAPIPath, "This document (needs no key; 404 like all of /admin when the admin API is off)", "", 200, "OpenAPI", nil},
-	{"POST", "/admin/v1/fixtures", "Import a fixture document (or, with Content-Type application/x-ndjson, the streaming form) in one transaction", "Fixture", 200, "Empty", []int{400, 413}},
+	{"POST", "/admin/v1/fixtures", "Import a fixture document (or, with Content-Type application/x-ndjson, the streaming form) in one transaction", "Fixture", 200, "Imported", []int{400, 413}},
 	{"POST", "/admin/v1/reset", "Delete all data", "", 200, "Empty", nil},
 	{"GET", "/admin/v1/export", "The whole store as a fixture document (?format=ndjson: the streaming form) from one snapshot", "", 200, "Fixture", nil},
 	{"POST", "/admin/v1/users", "Create a user", "User", 201, "User", []int{400, 409}},
@@ -89,8 +89,10 @@ var (
 var adminSchemas = obj{
 	"Empty":   obj{"type": "object"},
 	"OpenAPI": obj{"type": "object", "description": "An OpenAPI 3.0 document"},
-	"Agent":   props([]string{"type", "id"}, obj{"type": obj{"type": "string", "enum": []string{"User", "Group"}}, "id": tInt}),
-	"Errors":  props([]string{"errors"}, obj{"errors": obj{"type": "array", "items": props([]string{"code", "message"}, obj{"code": obj{"type": "integer"}, "message": tStr})}}),
+	"Imported": obj{"type": "object", "description": "{} for a fixture document; what was loaded for a stream",
+		"properties": obj{"records": tInt, "userAssets": tInt}, "additionalProperties": false},
+	"Agent":  props([]string{"type", "id"}, obj{"type": obj{"type": "string", "enum": []string{"User", "Group"}}, "id": tInt}),
+	"Errors": props([]string{"errors"}, obj{"errors": obj{"type": "array", "items": props([]string{"code", "message"}, obj{"code": obj{"type": "integer"}, "message": tStr})}}),
 	"Fixture": obj{"type": "object", "description": "A fixture document (docs/fixtures.md): sections users, groups, friendships, follows, sessions, assets, userAssets, " +
 		"gamePasses, badges, bundles, userItems, places, userPlaces, collections"},
 	"User": props([]string{"id", "username"}, obj{"id": tInt, "username": tStr, "displayName": tStr, "buildersClubMembershipType": obj{"type": "integer", "minimum": 0, "maximum": 4},
@@ -151,6 +153,16 @@ func adminOpenAPIDoc() []byte {
 		}
 		resps := obj{}
 		resps[itoa(op.status)] = obj{"description": http.StatusText(op.status), "content": obj{"application/json": obj{"schema": ref(op.resp)}}}
+		// The streaming form of a fixture document goes in (fixtures) and
+		// out (export?format=ndjson) as application/x-ndjson.
+		stream := obj{"schema": obj{"type": "string", "description": "NDJSON: one record per line with its kind (docs/bulk-import.md)"}}
+		switch op.path {
+		case "/admin/v1/fixtures":
+			o["requestBody"].(obj)["content"].(obj)["application/x-ndjson"] = stream
+		case "/admin/v1/export":
+			o["parameters"] = []obj{{"name": "format", "in": "query", "required": false, "schema": obj{"type": "string", "enum": []string{"json", "ndjson"}}}}
+			resps[itoa(op.status)].(obj)["content"].(obj)["application/x-ndjson"] = stream
+		}
 		errs, security := append([]int{401}, op.errs...), []obj{{"adminKey": []string{}}}
 		if op.path == adminOpenAPIPath {
 			errs, security = nil, []obj{}

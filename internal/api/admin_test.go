@@ -144,6 +144,14 @@ func TestAdminOpenAPIMatchesRoutes(t *testing.T) {
 		}
 	}
 
+	// Both forms of a fixture document are described where they travel.
+	for _, c := range []struct{ path, method, where string }{{"/admin/v1/fixtures", "post", "requestBody"}, {"/admin/v1/export", "get", "responses"}} {
+		b, _ := json.Marshal(doc.Paths[c.path][c.method].(map[string]any)[c.where])
+		if !strings.Contains(string(b), `"application/x-ndjson"`) || !strings.Contains(string(b), `"application/json"`) {
+			t.Errorf("%s %s: %s has not both content types: %s", c.method, c.path, c.where, b)
+		}
+	}
+
 	// The other way: every admin route of routes.go is in the document,
 	// and every operation of the document has a row in docs/admin-api.md.
 	src, err := os.ReadFile("routes.go")
