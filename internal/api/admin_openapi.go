@@ -82,16 +82,23 @@ var (
 	tStr      = obj{"type": "string"}
 	tBool     = obj{"type": "boolean"}
 	tTime     = obj{"type": "string", "format": "date-time"}
-	tPrivacy  = obj{"type": "string", "enum": []string{"NoOne", "Friends", "FriendsAndFollowing", "FriendsFollowingAndFollowers", "AllAuthenticatedUsers", "AllUsers"}}
-	tModerate = obj{"type": "string", "enum": []string{"Approved", "Pending", "Disapproved"}}
+	tPrivacy  = enumSchema(1, "NoOne", "Friends", "FriendsAndFollowing", "FriendsFollowingAndFollowers", "AllAuthenticatedUsers", "AllUsers")
+	tModerate = enumSchema(0, "Approved", "Pending", "Disapproved")
 )
+
+// enumSchema: an enum is sent by name or by number (the first name is
+// base), and answered by name.
+func enumSchema(base int, names ...string) obj {
+	return obj{"oneOf": []obj{{"type": "string", "enum": names}, {"type": "integer", "minimum": base, "maximum": base + len(names) - 1}},
+		"description": "a name, or its number; answers carry the name"}
+}
 
 var adminSchemas = obj{
 	"Empty":   obj{"type": "object"},
 	"OpenAPI": obj{"type": "object", "description": "An OpenAPI 3.0 document"},
 	"Imported": obj{"type": "object", "description": "{} for a fixture document; what was loaded for a stream",
 		"properties": obj{"records": tInt, "userAssets": tInt}, "additionalProperties": false},
-	"Agent":  props([]string{"type", "id"}, obj{"type": obj{"type": "string", "enum": []string{"User", "Group"}}, "id": tInt}),
+	"Agent":  props([]string{"type", "id"}, obj{"type": enumSchema(1, "User", "Group"), "id": tInt}),
 	"Errors": props([]string{"errors"}, obj{"errors": obj{"type": "array", "items": props([]string{"code", "message"}, obj{"code": obj{"type": "integer"}, "message": tStr})}}),
 	"Fixture": obj{"type": "object", "description": "A fixture document (docs/fixtures.md): sections users, groups, friendships, follows, sessions, assets, userAssets, " +
 		"gamePasses, badges, bundles, userItems, places, userPlaces, collections"},
