@@ -497,6 +497,12 @@ func (s *Store) Transfer(ctx context.Context, t inventory.TransferRequest) (inve
 			return err
 		}
 		now := s.now().UTC().Truncate(time.Millisecond)
+		if !now.After(ua.Updated) {
+			// updated is kept to the millisecond: a transfer in the same
+			// millisecond as the last change (or after a clock step back)
+			// still moves it forward, so a transfer always changes it.
+			now = ua.Updated.Add(time.Millisecond)
+		}
 		// Compare-and-set on the owner read above: a concurrent transfer
 		// that moved the copy first leaves no row to update.
 		if err := execOne(ctx, tx, conflict("user asset %d changed owner concurrently", ua.ID),

@@ -68,3 +68,47 @@ func TestGrantNeverReusesUserAssetID(t *testing.T) {
 		}
 	})
 }
+
+// TestTransferAlwaysMovesUpdated: with the clock standing still, a grant
+// and the transfers after it still each give the copy a later updated.
+func TestTransferAlwaysMovesUpdated(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		ctx := context.Background()
+		st := open(t)
+		f, err := inventory.ParseFixture(strings.NewReader(`{"users":[{"id":1,"username":"a"},{"id":2,"username":"b"}],
+			"assets":[{"id":10,"name":"Hat","assetType":"Hat","creator":{"type":"User","id":1}}]}`), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Import(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		clock, ok := st.(interface{ SetClock(func() time.Time) })
+		if !ok {
+			t.Fatalf("%T has no SetClock", st)
+		}
+		frozen := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+		clock.SetClock(func() time.Time { return frozen })
+		defer clock.SetClock(time.Now)
+		u1, u2 := inventory.Agent{Type: inventory.AgentUser, ID: 1}, inventory.Agent{Type: inventory.AgentUser, ID: 2}
+		ua, err := st.Grant(ctx, inventory.GrantRequest{AssetID: 10, Owner: u1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prev := ua.Updated
+		for i, to := range []inventory.Agent{u2, u1, u2} {
+			moved, err := st.Transfer(ctx, inventory.TransferRequest{UserAssetID: ua.ID, To: to})
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored, err := st.UserAsset(ctx, ua.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !moved.Updated.After(prev) || !stored.Updated.Equal(moved.Updated) || !stored.Created.Equal(ua.Created) {
+				t.Fatalf("transfer %d: updated %v (stored %v) after %v; created %v, was %v", i, moved.Updated, stored.Updated, prev, stored.Created, ua.Created)
+			}
+			prev = moved.Updated
+		}
+	})
+}
