@@ -416,8 +416,8 @@ func (s *Store) grant(ctx context.Context, g inventory.GrantRequest) (inventory.
 			return err
 		}
 		var count, maxSerial int64
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), (SELECT COALESCE(MAX(serial), 0) FROM user_assets
-			WHERE asset_id = $1 AND serial IS NOT NULL) FROM user_assets WHERE asset_id = $1`, g.AssetID).Scan(&count, &maxSerial); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), `+s.lastSerial("$1")+` FROM user_assets WHERE asset_id = $1`,
+			g.AssetID).Scan(&count, &maxSerial); err != nil {
 			return err
 		}
 		if stock.Valid && count >= stock.Int64 {

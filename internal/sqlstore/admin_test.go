@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -110,5 +111,93 @@ func TestTransferAlwaysMovesUpdated(t *testing.T) {
 			}
 			prev = moved.Updated
 		}
+	})
+}
+
+// TestSerialsNeverReused: a limited-unique asset's serial numbers are never
+// given twice, even after the copy that had the highest one is gone: by a
+// revoke, by the owner deleting it, on every path that numbers copies
+// (grant, fixture import, stream import).
+func TestSerialsNeverReused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		ctx := context.Background()
+		st := open(t)
+		parse := func(doc string) *inventory.Fixture {
+			t.Helper()
+			f, err := inventory.ParseFixture(strings.NewReader(doc), time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}
+		if err := st.Import(ctx, parse(`{"users":[{"id":1,"username":"a"},{"id":2,"username":"b"}],
+			"assets":[{"id":10,"name":"Valk","assetType":"Hat","creator":{"type":"User","id":1},"isLimitedUnique":true}]}`)); err != nil {
+			t.Fatal(err)
+		}
+		u1, u2 := inventory.Agent{Type: inventory.AgentUser, ID: 1}, inventory.Agent{Type: inventory.AgentUser, ID: 2}
+		given := map[int64]bool{}
+		take := func(how string, ua inventory.UserAsset) inventory.UserAsset {
+			t.Helper()
+			if ua.Serial == nil {
+				t.Fatalf("%s: copy %d has no serial", how, ua.ID)
+			}
+			if given[*ua.Serial] {
+				t.Fatalf("%s: serial %d given again (given so far: %v)", how, *ua.Serial, given)
+			}
+			given[*ua.Serial] = true
+			return ua
+		}
+		grant := func(owner inventory.Agent) inventory.UserAsset {
+			t.Helper()
+			ua, err := st.Grant(ctx, inventory.GrantRequest{AssetID: 10, Owner: owner})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return take("grant", ua)
+		}
+		// the copies of user 2, the newest last
+		newest := func() inventory.UserAsset {
+			t.Helper()
+			cs, err := st.OwnedCopies(ctx, 2, 10, 100)
+			if err != nil || len(cs) == 0 {
+				t.Fatalf("user 2's copies: %v %v", cs, err)
+			}
+			return cs[len(cs)-1]
+		}
+
+		grant(u1)
+		top := grant(u1)
+		if _, err := st.Revoke(ctx, top.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		top = grant(u2) // after a revoke
+		if _, err := st.DeleteOwnedCopies(ctx, 2, 10); err != nil {
+			t.Fatal(err)
+		}
+		grant(u1) // after the owner deleted it
+
+		if err := st.Import(ctx, parse(`{"userAssets":[{"assetId":10,"owner":{"type":"User","id":2}}]}`)); err != nil {
+			t.Fatal(err)
+		}
+		top = take("fixture import", newest())
+		if _, err := st.Revoke(ctx, top.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		sent := false
+		next := func() (*inventory.Fixture, error) {
+			if sent {
+				return nil, io.EOF
+			}
+			sent = true
+			return parse(`{"userAssets":[{"assetId":10,"owner":{"type":"User","id":2}}]}`), nil
+		}
+		if _, err := st.ImportStream(ctx, next, nil); err != nil {
+			t.Fatal(err)
+		}
+		top = take("stream import", newest())
+		if _, err := st.Revoke(ctx, top.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		grant(u2)
 	})
 }

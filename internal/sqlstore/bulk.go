@@ -438,7 +438,7 @@ func (b *bulk) asset(path string, id int64) (*bulkAsset, error) {
 	// first copy does.
 	maxSerial := "0"
 	if !b.dropped {
-		maxSerial = "(SELECT COALESCE(MAX(serial), 0) FROM user_assets WHERE asset_id = $1 AND serial IS NOT NULL)"
+		maxSerial = b.s.lastSerial("$1")
 	}
 	a := &bulkAsset{}
 	var limited int
@@ -568,8 +568,7 @@ func (b *bulk) rowError(err error) error {
 // index stays: the ledger's rows arrive in its order (ledgerCopies at the
 // end walks the new copies by id), so maintaining it is cheaper than a sort.
 func (b *bulk) dropIndexes() error {
-	err := each(b.ctx, b.tx, `SELECT a.id, a.asset_type, a.limited,
-		(SELECT COALESCE(MAX(serial), 0) FROM user_assets WHERE asset_id = a.id AND serial IS NOT NULL) FROM assets a`, func(sc scanner) error {
+	err := each(b.ctx, b.tx, `SELECT a.id, a.asset_type, a.limited, `+b.s.lastSerial("a.id")+` FROM assets a`, func(sc scanner) error {
 		var id int64
 		var limited int
 		a := &bulkAsset{}

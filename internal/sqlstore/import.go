@@ -288,8 +288,8 @@ func (im *importer) userAssets(f *inventory.Fixture) error {
 		ai := info[ua.AssetID]
 		if ai == nil {
 			ai = &assetInfo{}
-			err := im.tx.QueryRowContext(im.ctx, `SELECT asset_type, limited,
-				(SELECT COALESCE(MAX(serial), 0) FROM user_assets WHERE asset_id = $1 AND serial IS NOT NULL) FROM assets WHERE id = $1`, ua.AssetID).Scan(&ai.typ, &ai.limited, &ai.next)
+			err := im.tx.QueryRowContext(im.ctx, `SELECT asset_type, limited, `+im.s.lastSerial("$1")+` FROM assets WHERE id = $1`,
+				ua.AssetID).Scan(&ai.typ, &ai.limited, &ai.next)
 			if errors.Is(err, sql.ErrNoRows) {
 				return invalid(ua.Path+".assetId", "unknown asset %d", ua.AssetID)
 			} else if err != nil {

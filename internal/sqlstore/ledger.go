@@ -31,6 +31,21 @@ func (s *Store) appendLedger(ctx context.Context, tx *sql.Tx, e inventory.Ledger
 	return err
 }
 
+// lastSerial is SQL for the highest serial number an asset (the SQL
+// expression asset) has given: of its copies now, and of every copy the
+// ledger recorded, revoked ones included, so that a serial is never given
+// twice (only a reset, which empties the ledger, starts again). Both are
+// index lookups: user_assets_serial and ownership_ledger_serial
+// (migration 0004), whose partial predicates the WHERE clauses repeat.
+func (s *Store) lastSerial(asset string) string {
+	greatest := "GREATEST"
+	if s.d.Name == "sqlite" {
+		greatest = "MAX" // SQLite's MAX of several arguments is scalar
+	}
+	return greatest + `((SELECT COALESCE(MAX(serial), 0) FROM user_assets WHERE asset_id = ` + asset + ` AND serial IS NOT NULL),
+		(SELECT COALESCE(MAX(serial), 0) FROM ownership_ledger WHERE item_type = 0 AND item_id = ` + asset + ` AND serial IS NOT NULL))`
+}
+
 // ledgerCopies appends a row for every copy matching where (placeholders
 // from $3 on): a revoke (the current owner is the from side) or an import
 // (the current owner is the to side).
