@@ -60,7 +60,7 @@ var adminOps = []adminOp{
 	{"POST", "/admin/v1/user-assets", "Grant a new copy of an asset to a user or group: next userAssetId, next serial number for limited-unique and collectible assets, a fresh collectibleItemInstanceId for collectibles; 409 when the stock is exhausted", "Grant", 201, "UserAsset", []int{400, 404, 409}},
 	{"GET", "/admin/v1/user-assets/{userAssetId}", "Read an owned copy", "", 200, "UserAsset", []int{404}},
 	{"DELETE", "/admin/v1/user-assets/{userAssetId}", "Revoke an owned copy (?ownerType=&ownerId=: only while that owner has it, else 409)", "", 200, "UserAsset", []int{400, 404, 409}},
-	{"POST", "/admin/v1/user-assets/{userAssetId}/transfer", "Transfer a copy to another owner: userAssetId and serial kept, updated changes, optional hold; with from, 409 when from no longer owns it (of two concurrent transfers naming the same from, one wins)", "Transfer", 200, "UserAsset", []int{400, 404, 409}},
+	{"POST", "/admin/v1/user-assets/{userAssetId}/transfer", "Transfer a copy to another owner: userAssetId and serial kept, updated changes, optional hold; 409 when the owner it expects (from, else the owner as the request arrives) no longer has it when it commits, so of two concurrent transfers of one copy one wins", "Transfer", 200, "UserAsset", []int{400, 404, 409}},
 	{"GET", "/admin/v1/user-assets/{userAssetId}/history", "The copy's ownership ledger: every grant, transfer, revoke and import, oldest first", "", 200, "History", []int{404}},
 }
 

@@ -332,13 +332,34 @@ func (a *Admin) Transfer(ctx context.Context, t TransferRequest) (UserAsset, err
 	if err := checkOwner("to", t.To); err != nil {
 		return UserAsset{}, err
 	}
-	if t.From != nil {
-		if err := checkOwner("from", *t.From); err != nil {
+	if t.From == nil {
+		// No from: the copy moves from the owner it has as the request
+		// arrives, and only from that owner. Two transfers of one copy
+		// in flight at once then never both succeed: the one that
+		// commits second finds the owner it saw gone and gets a
+		// conflict, instead of silently moving the copy on from an owner
+		// its sender never knew of (a lost update).
+		cur, err := a.Store.UserAsset(ctx, t.UserAssetID)
+		if err != nil {
 			return UserAsset{}, err
 		}
-		if *t.From == t.To {
-			return UserAsset{}, invalidf("to: is the same owner as from")
+		if cur.Owner == t.To {
+			return UserAsset{}, invalidf("to: user asset %d is already owned by %s %d", t.UserAssetID, t.To.Type, t.To.ID)
 		}
+		seen := cur.Owner
+		t.From = &seen
+		ua, err := a.Store.Transfer(ctx, t)
+		if KindOf(err) == KindConflict {
+			return ua, Errorf(KindConflict, "user asset %d changed owners while this transfer was in flight (it was %s %d's); nothing was moved",
+				t.UserAssetID, seen.Type, seen.ID)
+		}
+		return ua, err
+	}
+	if err := checkOwner("from", *t.From); err != nil {
+		return UserAsset{}, err
+	}
+	if *t.From == t.To {
+		return UserAsset{}, invalidf("to: is the same owner as from")
 	}
 	return a.Store.Transfer(ctx, t)
 }

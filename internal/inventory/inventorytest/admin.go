@@ -1,9 +1,11 @@
 package inventorytest
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
 	"github.com/inventoryd/inventoryd/internal/storetest"
@@ -16,6 +18,7 @@ func RunAdmin(t *testing.T, open storetest.Opener) {
 	s := &suite{open: open}
 	t.Run("GrantLastUnits", s.grantLastUnits)
 	t.Run("ConcurrentTransfers", s.concurrentTransfers)
+	t.Run("TransferWithoutFrom", s.transferWithoutFrom)
 	t.Run("Churn", s.churn)
 }
 
@@ -113,6 +116,57 @@ func (s *suite) concurrentTransfers(t *testing.T) {
 	h, err := st.History(bg, ua.ID)
 	must(t, err)
 	eq(t, "history rows", len(h), 6)
+	checkInvariants(t, st)
+}
+
+// racingStore is a store whose UserAsset read lets another transfer of
+// the copy commit right after it: what a concurrent request does to an
+// admin transfer that did not name the owner.
+type racingStore struct {
+	inventory.Store
+	rival func()
+}
+
+func (r *racingStore) UserAsset(ctx context.Context, id int64) (inventory.UserAsset, error) {
+	ua, err := r.Store.UserAsset(ctx, id)
+	if r.rival != nil {
+		r.rival()
+		r.rival = nil
+	}
+	return ua, err
+}
+
+// transferWithoutFrom: an admin transfer that names no owner moves the
+// copy from the owner it has as the transfer starts, and only from that
+// one: when another transfer commits in between, it is a conflict and
+// nothing moves (no lost update); otherwise it succeeds, and a transfer
+// to the current owner is invalid.
+func (s *suite) transferWithoutFrom(t *testing.T) {
+	st := s.example(t)
+	ua, err := st.Grant(bg, inventory.GrantRequest{AssetID: crownAsset, Owner: user156})
+	must(t, err)
+	race := &racingStore{Store: st}
+	admin := &inventory.Admin{Store: race, Now: time.Now}
+	race.rival = func() {
+		_, err := st.Transfer(bg, inventory.TransferRequest{UserAssetID: ua.ID, To: user261})
+		must(t, err)
+	}
+	_, err = admin.Transfer(bg, inventory.TransferRequest{UserAssetID: ua.ID, To: group7})
+	eq(t, "transfer racing another", inventory.KindOf(err), inventory.KindConflict)
+	got, err := st.UserAsset(bg, ua.ID)
+	must(t, err)
+	eq(t, "owner after the lost race", got.Owner, user261)
+
+	moved, err := admin.Transfer(bg, inventory.TransferRequest{UserAssetID: ua.ID, To: group7})
+	must(t, err)
+	eq(t, "owner", moved.Owner, group7)
+	_, err = admin.Transfer(bg, inventory.TransferRequest{UserAssetID: ua.ID, To: group7})
+	eq(t, "transfer to the owner", inventory.KindOf(err), inventory.KindInvalid)
+	_, err = admin.Transfer(bg, inventory.TransferRequest{UserAssetID: 1 << 50, To: group7})
+	eq(t, "transfer of a missing copy", inventory.KindOf(err), inventory.KindNotFound)
+	h, err := st.History(bg, ua.ID)
+	must(t, err)
+	eq(t, "history rows", len(h), 3) // grant, the rival's transfer, the move
 	checkInvariants(t, st)
 }
 
