@@ -107,8 +107,12 @@ func TestAdminOffWithoutKey(t *testing.T) {
 
 func TestAdminAuth(t *testing.T) {
 	a := newAdm(t, storetest.SQLite, adminKey)
-	for _, auth := range []string{"", "Bearer wrong", "Basic " + adminKey, "bearer" + adminKey} {
+	for _, auth := range []string{"", "Bearer wrong", "Basic " + adminKey, "bearer" + adminKey, "Bearer " + adminKey + "x", "Bearer"} {
 		a.must(a.callAuth("GET", "/admin/v1/users/1", "", auth), 401)
+	}
+	// The scheme name is case-insensitive (RFC 9110 §11.1).
+	for _, auth := range []string{"Bearer " + adminKey, "bearer " + adminKey, "BEARER  " + adminKey} {
+		a.must(a.callAuth("GET", "/admin/v1/export", "", auth), 200)
 	}
 	a.must(a.callAuth("GET", "/admin/v1/openapi.json", "", ""), 200)
 }

@@ -311,14 +311,15 @@ func (s *Server) checkCSRF(r *http.Request, se session) error {
 }
 
 // checkAdmin compares the bearer token with the admin key in constant time.
+// The scheme name is case-insensitive (RFC 9110 §11.1: "bearer" is
+// "Bearer"), and spaces around the token are not part of it.
 func (s *Server) checkAdmin(r *http.Request) error {
 	if s.cfg.AdminKey == "" {
 		return errNotFound
 	}
-	const prefix = "Bearer "
-	h := r.Header.Get("Authorization")
-	if len(h) < len(prefix) || h[:len(prefix)] != prefix ||
-		subtle.ConstantTimeCompare([]byte(h[len(prefix):]), []byte(s.cfg.AdminKey)) != 1 {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") ||
+		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(s.cfg.AdminKey)) != 1 {
 		return errUnauthorized
 	}
 	return nil
