@@ -3,9 +3,11 @@ package sqlstore_test
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -115,6 +117,23 @@ func TestGeneratedRoundTrip(t *testing.T) {
 	defer func(v int64) { *sqlstore.BulkDropIndexesAt = v }(*sqlstore.BulkDropIndexesAt)
 	*sqlstore.BulkDropIndexesAt = 300
 	path, gst := writeNDJSON(t, generate.Config{Seed: 7, Users: 100, Assets: 60, ItemsPerUser: 10})
+	// Generated sets have no collections: add some, out of id order, which
+	// the stream import and both round trips must keep.
+	user := int64(generate.UserIDBase + 3)
+	coll := []inventory.CollectionItem{{Type: inventory.ItemAsset, ItemID: generate.AssetIDBase + 40},
+		{Type: inventory.ItemBundle, ItemID: generate.BundleIDBase + 1}, {Type: inventory.ItemAsset, ItemID: generate.AssetIDBase + 7},
+		{Type: inventory.ItemAsset, ItemID: generate.AssetIDBase + 21}, {Type: inventory.ItemBundle, ItemID: generate.BundleIDBase}}
+	fh, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range coll {
+		fmt.Fprintf(fh, "{\"kind\":\"collection\",\"userId\":%d,\"itemType\":%q,\"itemId\":%d}\n", user, it.Type.String(), it.ItemID)
+	}
+	fmt.Fprintf(fh, "{\"kind\":\"collection\",\"userId\":%d,\"itemType\":\"Asset\",\"itemId\":%d}\n", user+1, generate.AssetIDBase+2)
+	if err := fh.Close(); err != nil {
+		t.Fatal(err)
+	}
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		ctx := context.Background()
 		a := open(t)
@@ -129,6 +148,9 @@ func TestGeneratedRoundTrip(t *testing.T) {
 		}
 		if st.UserAssets != gst.UserAssets || st.UserAssets < 600 {
 			t.Fatalf("loaded %d copies, generated %d", st.UserAssets, gst.UserAssets)
+		}
+		if got, err := a.CollectionItems(ctx, user); err != nil || !slices.Equal(got, coll) {
+			t.Fatalf("collection after the stream import %v (%v), want the stream's order %v", got, err, coll)
 		}
 		doc := exportOf(t, a)
 
@@ -244,5 +266,110 @@ func TestImportStreamRepeatsRows(t *testing.T) {
 		if h, err := st.History(ctx, 701); err != nil || len(h) != 1 || h[0].To == nil || h[0].To.ID != 9001 {
 			t.Fatalf("history of 701 %+v, %v", h, err)
 		}
+	})
+}
+
+// TestCollectionOrderRoundTrip: a profile collection is listed in the
+// order its items were added, and that order survives export and import:
+// the document and the NDJSON stream (here in batches smaller than a
+// collection) re-import to the same export, and a later document appends
+// to a collection in its own order.
+func TestCollectionOrderRoundTrip(t *testing.T) {
+	const base = `{"users":[{"id":1,"username":"one"},{"id":2,"username":"two"}],
+		"assets":[` + `{"id":100,"name":"a","assetType":"Hat","creator":{"type":"User","id":1}},
+		{"id":200,"name":"b","assetType":"Hat","creator":{"type":"User","id":1}},
+		{"id":300,"name":"c","assetType":"Hat","creator":{"type":"User","id":1}},
+		{"id":400,"name":"d","assetType":"Hat","creator":{"type":"User","id":1}}],
+		"bundles":[{"id":7,"name":"e","bundleType":"BodyParts"}]}`
+	asset := func(id int64) inventory.CollectionItem {
+		return inventory.CollectionItem{Type: inventory.ItemAsset, ItemID: id}
+	}
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		ctx := context.Background()
+		want := map[int64][]inventory.CollectionItem{
+			1: {asset(400), asset(300), {Type: inventory.ItemBundle, ItemID: 7}, asset(200), asset(100)},
+			2: {asset(200), asset(400)},
+		}
+		checkOrder := func(t *testing.T, st inventory.Store, what string) {
+			t.Helper()
+			for user, items := range want {
+				if got, err := st.CollectionItems(ctx, user); err != nil || !slices.Equal(got, items) {
+					t.Fatalf("%s: collection of user %d is %v (%v), want %v", what, user, got, err, items)
+				}
+			}
+		}
+		a := open(t)
+		f, err := inventory.ParseFixture(strings.NewReader(base), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Import(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		// Added one by one, a millisecond apart, as through the public API.
+		clock, ok := a.(interface{ SetClock(func() time.Time) })
+		if !ok {
+			t.Fatalf("%T has no SetClock", a)
+		}
+		tick := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+		clock.SetClock(func() time.Time { tick = tick.Add(time.Millisecond); return tick })
+		for _, user := range []int64{2, 1} {
+			for _, it := range want[user] {
+				if err := a.AddCollectionItem(ctx, user, it, 100); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		clock.SetClock(time.Now)
+		checkOrder(t, a, "added")
+		doc := exportOf(t, a)
+		parsed, err := inventory.ParseFixture(strings.NewReader(doc), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var listed []inventory.CollectionItem
+		for _, c := range parsed.Collections {
+			if c.UserID == 1 {
+				listed = append(listed, c.Item)
+			}
+		}
+		if !slices.Equal(listed, want[1]) {
+			t.Fatalf("export lists %v, want %v", listed, want[1])
+		}
+
+		b := open(t)
+		if err := b.Import(ctx, parsed); err != nil {
+			t.Fatal(err)
+		}
+		checkOrder(t, b, "document import")
+		if got := exportOf(t, b); got != doc {
+			t.Fatalf("document round trip differs:\n%s\nwant\n%s", got, doc)
+		}
+
+		var nd strings.Builder
+		if err := a.Export(ctx, inventory.NewNDJSONWriter(&nd)); err != nil {
+			t.Fatal(err)
+		}
+		c := open(t)
+		rd := inventory.NewNDJSONReader(strings.NewReader(nd.String()), time.Now(), 3)
+		if _, err := c.ImportStream(ctx, rd.Next, nil); err != nil {
+			t.Fatal(err)
+		}
+		checkOrder(t, c, "stream import")
+		if got := exportOf(t, c); got != doc {
+			t.Fatalf("NDJSON round trip differs:\n%s\nwant\n%s", got, doc)
+		}
+
+		// A later document appends, in its order, after what is stored.
+		more, err := inventory.ParseFixture(strings.NewReader(`{"collections":[{"userId":2,"itemType":"Asset","itemId":300},
+			{"userId":2,"itemType":"Bundle","itemId":7},{"userId":2,"itemType":"Asset","itemId":100}]}`), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Import(ctx, more); err != nil {
+			t.Fatal(err)
+		}
+		want[2] = append(want[2], asset(300), inventory.CollectionItem{Type: inventory.ItemBundle, ItemID: 7}, asset(100))
+		checkOrder(t, b, "second document")
 	})
 }

@@ -372,6 +372,10 @@ func (im *importer) items(f *inventory.Fixture) error {
 			return err
 		}
 	}
+	stamps, err := im.collectionStamps(f.Collections)
+	if err != nil {
+		return err
+	}
 	for _, c := range f.Collections {
 		if err := im.need(c.Path+".userId", "user", "users", "id", c.UserID); err != nil {
 			return err
@@ -383,12 +387,50 @@ func (im *importer) items(f *inventory.Fixture) error {
 		if err := im.need(c.Path+".itemId", what, table, "id", c.Item.ItemID); err != nil {
 			return err
 		}
+		stamps[c.UserID]++
 		if err := im.exec("INSERT INTO collections (user_id, item_type, item_id, created) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-			c.UserID, int(c.Item.Type), c.Item.ItemID, ms(im.s.now())); err != nil {
+			c.UserID, int(c.Item.Type), c.Item.ItemID, stamps[c.UserID]); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// collectionStamps returns, per user of cs, the created stamp (ms) just
+// before the one of the user's first entry in cs. A collection is listed
+// (and exported) in the order of created, and export writes no time: an
+// import keeps the order of the document by stamping a user's entries one
+// millisecond apart, in document order, the last at the clock's now —
+// but all after the user's entries already stored, so that a document (or
+// a later batch of a stream) appends to a collection, never interleaves.
+func (im *importer) collectionStamps(cs []inventory.FixtureCollection) (map[int64]int64, error) {
+	if len(cs) == 0 {
+		return nil, nil
+	}
+	n := map[int64]int64{}
+	for _, c := range cs {
+		n[c.UserID]++
+	}
+	now := ms(im.s.now())
+	base := make(map[int64]int64, len(n))
+	for user, k := range n {
+		var last int64
+		q := "SELECT COALESCE(MAX(created), 0) FROM collections WHERE user_id = $1"
+		var err error
+		if im.stmts != nil {
+			var st *sql.Stmt
+			if st, err = im.stmt(q); err == nil {
+				err = st.QueryRowContext(im.ctx, user).Scan(&last)
+			}
+		} else {
+			err = im.tx.QueryRowContext(im.ctx, q, user).Scan(&last)
+		}
+		if err != nil {
+			return nil, err
+		}
+		base[user] = max(now-k, last)
+	}
+	return base, nil
 }
 
 func (im *importer) places(f *inventory.Fixture) error {
