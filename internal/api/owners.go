@@ -40,11 +40,33 @@ func (s *Server) visibleOwners(ctx context.Context, rows []inventory.UserAsset, 
 	return vis, nil
 }
 
-func ownerEntity(ua inventory.UserAsset, visible bool) *relatedEntity {
-	if !visible {
-		return nil
+// instanceIDs returns each row's collectibleItemInstanceId for the wire
+// (nil where there is none), in one allocation rather than one each.
+func instanceIDs(rows []inventory.UserAsset) []*string {
+	out := make([]*string, len(rows))
+	ids := make([]string, len(rows))
+	for i := range rows {
+		if id := rows[i].InstanceID; id != "" {
+			ids[i] = id
+			out[i] = &ids[i]
+		}
 	}
-	return &relatedEntity{ID: ua.Owner.ID, Type: ua.Owner.Type.String(), Name: ua.OwnerName}
+	return out
+}
+
+// ownerEntities returns the owner entity of each row of a page (nil where
+// the viewer may not see it), all in one allocation rather than one each.
+func ownerEntities(rows []inventory.UserAsset, vis []bool) []*relatedEntity {
+	out := make([]*relatedEntity, len(rows))
+	ents := make([]relatedEntity, len(rows))
+	for i := range rows {
+		if vis[i] {
+			ua := &rows[i]
+			ents[i] = relatedEntity{ID: ua.Owner.ID, Type: ua.Owner.Type.String(), Name: ua.OwnerName}
+			out[i] = &ents[i]
+		}
+	}
+	return out
 }
 
 // ownersPage reads one page of an asset's copies (disc binds the cursor;
@@ -88,10 +110,10 @@ func (s *Server) assetOwners(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	i := 0
+	i, owners, insts := 0, ownerEntities(pg.rows, vis), instanceIDs(pg.rows)
 	writeJSON(w, http.StatusOK, mapPage(pg, func(ua inventory.UserAsset) assetOwner {
-		o := assetOwner{ID: ua.ID, CollectibleItemInstanceID: optString(ua.InstanceID), SerialNumber: ua.Serial,
-			Owner: ownerEntity(ua, vis[i]), Created: robloxTime(ua.Created), Updated: robloxTime(ua.Updated)}
+		o := assetOwner{ID: ua.ID, CollectibleItemInstanceID: insts[i], SerialNumber: ua.Serial,
+			Owner: owners[i], Created: robloxTime(ua.Created), Updated: robloxTime(ua.Updated)}
 		i++
 		return o
 	}))
@@ -126,9 +148,9 @@ func (s *Server) collectibleItemOwners(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	i := 0
+	i, owners, insts := 0, ownerEntities(pg.rows, vis), instanceIDs(pg.rows)
 	writeJSON(w, http.StatusOK, mapPage(pg, func(ua inventory.UserAsset) collectibleItemOwner {
-		o := collectibleItemOwner{CollectibleItemInstanceID: optString(ua.InstanceID), SerialNumber: ua.Serial, Owner: ownerEntity(ua, vis[i])}
+		o := collectibleItemOwner{CollectibleItemInstanceID: insts[i], SerialNumber: ua.Serial, Owner: owners[i]}
 		i++
 		return o
 	}))
