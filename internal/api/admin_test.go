@@ -552,3 +552,83 @@ func TestAdminReset(t *testing.T) {
 		t.Errorf("empty %v, %v", empty, err)
 	}
 }
+
+// message returns the message of a 400 answer in the Roblox envelope.
+func (a *adm) message(r admResp) string {
+	a.t.Helper()
+	a.must(r, 400)
+	var env struct {
+		Errors []struct {
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal(r.body, &env); err != nil {
+		a.t.Fatal(err)
+	}
+	return env.Errors[0].Message
+}
+
+// TestAdminParseErrorsNameTheField: a value of the wrong type in a create
+// body, a fixture document or an NDJSON line is a 400 whose message names
+// the value's path and what it takes, never a Go type.
+func TestAdminParseErrorsNameTheField(t *testing.T) {
+	a := newAdm(t, storetest.SQLite, adminKey)
+	a.must(a.call("POST", "/admin/v1/groups", `{"id":5,"name":"G"}`), 201)
+	const ndjson = "application/x-ndjson"
+	for _, c := range []struct{ method, path, ct, body, want string }{
+		{"POST", "/admin/v1/users", "", `{"id":"x","username":"a"}`, "id: must be an integer"},
+		{"POST", "/admin/v1/users", "", `{"id":1e30,"username":"a"}`, "id: must be an integer"},
+		{"POST", "/admin/v1/users", "", `{"id":1,"username":5}`, "username: must be a string"},
+		{"POST", "/admin/v1/users", "", `{"id":1,"username":"a","isBanned":"yes"}`, "isBanned: must be true or false"},
+		{"POST", "/admin/v1/users", "", `{"id":1,"username":"a","inventoryPrivacy":[]}`, "inventoryPrivacy: must be a name or a number"},
+		{"POST", "/admin/v1/users", "", `{"id":1,"username":"a","bogus":1}`, `body: unknown field "bogus"`},
+		{"POST", "/admin/v1/assets", "", `{"id":1,"name":"a","assetType":"Hat","creator":{"type":"User","id":"1"}}`, "creator.id: must be an integer"},
+		{"POST", "/admin/v1/assets", "", `{"id":1,"name":"a","assetType":"Package","creator":{"type":"User","id":1},"packageAssetIds":[1,"2"]}`,
+			"packageAssetIds[1]: must be an integer"},
+		{"POST", "/admin/v1/assets", "", `{"id":1,"name":"a","assetType":"Package","creator":{"type":"User","id":1},"packageAssetIds":3}`,
+			"packageAssetIds: must be an array of integers"},
+		{"POST", "/admin/v1/groups", "", `{"id":1,"name":5}`, "name: must be a string"},
+		{"PUT", "/admin/v1/groups/5", "", `{"name":["G"]}`, "name: must be a string"},
+		{"POST", "/admin/v1/game-passes", "", `{"id":1,"name":"p","priceInRobux":"5"}`, "priceInRobux: must be an integer"},
+		{"POST", "/admin/v1/places", "", `{"placeId":1,"name":"p","creator":"x"}`, "creator: must be a JSON object"},
+		{"POST", "/admin/v1/fixtures", "", `{"users":[{"id":1,"username":"a"},{"id":"2","username":"b"}]}`, "users[1].id: must be an integer"},
+		{"POST", "/admin/v1/fixtures", "", `{"users":[7]}`, "users[0]: must be a JSON object"},
+		{"POST", "/admin/v1/fixtures", "", `{"assets":[{"id":1,"name":"a","assetType":8,"creator":{"type":"User","id":1},"isLimited":"no"}]}`,
+			"assets[0].isLimited: must be true or false"},
+		{"POST", "/admin/v1/fixtures", "", `{"userAssets":[{"assetId":1,"owner":{"type":{},"id":1}}]}`, "userAssets[0].owner.type: must be a name or a number"},
+		{"POST", "/admin/v1/fixtures", ndjson, "{\"kind\":\"user\",\"id\":1,\"username\":\"a\"}\n{\"kind\":\"user\",\"id\":\"2\",\"username\":\"b\"}\n",
+			"line 2: users.id: must be an integer"},
+		{"POST", "/admin/v1/fixtures", ndjson, `{"kind":"userAsset","assetId":"1","owner":{"type":"User","id":1}}` + "\n", "line 1: assetId: must be an integer"},
+		{"POST", "/admin/v1/fixtures", ndjson, `{"owner":{"type":"User","id":true},"kind":"userAsset","assetId":1}` + "\n", "line 1: owner.id: must be an integer"},
+		{"POST", "/admin/v1/fixtures", ndjson, "[1]\n", "line 1: not a JSON object"},
+	} {
+		req := httptest.NewRequest(c.method, c.path, strings.NewReader(c.body))
+		req.Header.Set("Authorization", "Bearer "+adminKey)
+		req.Header.Set("Content-Type", "application/json")
+		if c.ct != "" {
+			req.Header.Set("Content-Type", c.ct)
+		}
+		rec := httptest.NewRecorder()
+		a.h.ServeHTTP(rec, req)
+		if got := a.message(admResp{rec.Code, rec.Body.Bytes(), rec.Header()}); got != c.want {
+			t.Errorf("%s %s %s: message %q, want %q", c.method, c.path, c.body, got, c.want)
+		}
+	}
+}
+
+// TestAdminFixturesNotAnObject: a fixture document is a JSON object; null
+// is refused like an array or a scalar, with the Roblox envelope, and
+// keeps nothing.
+func TestAdminFixturesNotAnObject(t *testing.T) {
+	a := newAdm(t, storetest.SQLite, adminKey)
+	before := a.must(a.call("GET", "/admin/v1/export", ""), 200)
+	for _, body := range []string{`null`, " null\n", `[]`, `[{"users":[]}]`, `5`, `"users"`, `true`} {
+		if got := a.message(a.call("POST", "/admin/v1/fixtures", body)); got != "document: must be a JSON object" {
+			t.Errorf("%q: message %q", body, got)
+		}
+	}
+	if after := a.must(a.call("GET", "/admin/v1/export", ""), 200); string(after.body) != string(before.body) {
+		t.Errorf("a refused document changed the store: %s", after.body)
+	}
+	a.must(a.call("POST", "/admin/v1/fixtures", `{}`), 200)
+}

@@ -5,8 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -82,10 +85,75 @@ func (e *enumText) UnmarshalJSON(b []byte) error {
 	}
 	var n json.Number
 	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("want a name or a number")
+		// A type error, so that the decoder adds the field's path.
+		return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeFor[enumText]()}
 	}
 	*e = enumText(n.String())
 	return nil
+}
+
+// idList is a JSON array of ids; a bad element is reported with its index.
+type idList []int64
+
+func (l *idList) UnmarshalJSON(b []byte) error {
+	var items []json.RawMessage
+	if err := json.Unmarshal(b, &items); err != nil {
+		return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeFor[idList]()}
+	}
+	if items == nil { // null
+		*l = nil
+		return nil
+	}
+	out := make(idList, len(items))
+	for i, it := range items {
+		if err := json.Unmarshal(it, &out[i]); err != nil {
+			return &json.UnmarshalTypeError{Value: string(it), Type: reflect.TypeFor[int64](), Field: "[" + strconv.Itoa(i) + "]"}
+		}
+	}
+	*l = out
+	return nil
+}
+
+// typeError words a decoding error of the value at path for the client,
+// the way the admin API words its bodies: a value of the wrong type names
+// its field and what the field takes ("users[0].id: must be an integer"),
+// never a Go type. sep joins path and the field inside it.
+func typeError(path, sep string, err error) string {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return path + ": " + strings.TrimPrefix(err.Error(), "json: ")
+	}
+	if te.Field != "" {
+		// The decoder joins the fields with dots, an idList index too.
+		path += sep + strings.ReplaceAll(te.Field, ".[", "[")
+	}
+	return path + ": must be " + wantOf(te.Type)
+}
+
+// wantOf names what a value of type t is in JSON.
+func wantOf(t reflect.Type) string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == nil:
+		return "a valid value"
+	case t == reflect.TypeFor[enumText]():
+		return "a name or a number"
+	case t == reflect.TypeFor[idList]():
+		return "an array of integers"
+	case t.Kind() == reflect.String:
+		return "a string"
+	case t.Kind() == reflect.Bool:
+		return "true or false"
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
+		return "an integer"
+	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
+		return "a number"
+	case t.Kind() == reflect.Slice || t.Kind() == reflect.Array:
+		return "an array"
+	}
+	return "a JSON object"
 }
 
 type agentDoc struct {
@@ -118,7 +186,7 @@ type docAsset struct {
 	Moderation        enumText  `json:"moderationStatus"`
 	Created           string    `json:"created"`
 	Updated           string    `json:"updated"`
-	PackageAssetIDs   []int64   `json:"packageAssetIds"`
+	PackageAssetIDs   idList    `json:"packageAssetIds"`
 }
 
 type docUserAsset struct {
@@ -221,7 +289,9 @@ func decodeList[T any](p *fixtureParser, raw map[string]json.RawMessage, key str
 		dec := json.NewDecoder(bytes.NewReader(it))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&v); err != nil {
-			p.fail(path, "%s", strings.TrimPrefix(err.Error(), "json: "))
+			if p.err == nil {
+				p.err = &Error{Kind: KindInvalid, Message: typeError(path, ".", err)}
+			}
 			return
 		}
 		each(path, &v)
@@ -244,7 +314,14 @@ func ParseFixture(r io.Reader, now time.Time) (*Fixture, error) {
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, &Error{Kind: KindInvalid, Message: "document: " + strings.TrimPrefix(err.Error(), "json: ")}
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, &Error{Kind: KindInvalid, Message: "document: not valid JSON: " + se.Error()}
+		}
+		return nil, &Error{Kind: KindInvalid, Message: "document: must be a JSON object"}
+	}
+	if raw == nil { // null
+		return nil, &Error{Kind: KindInvalid, Message: "document: must be a JSON object"}
 	}
 	for k := range raw {
 		if !fixtureKeys[k] {
@@ -331,7 +408,7 @@ func ParseFixture(r io.Reader, now time.Time) (*Fixture, error) {
 	decodeList(p, raw, "assets", func(path string, d *docAsset) {
 		a := FixtureAsset{Asset: Asset{ID: p.id(path+".id", d.ID), Name: p.name(path+".name", d.Name),
 			Creator: p.agent(path+".creator", d.Creator, false), RAP: d.RAP, OriginalPrice: d.OriginalPrice,
-			Stock: d.Stock, Price: d.Price, Created: p.time(path+".created", d.Created, now)}, PackageAssetIDs: d.PackageAssetIDs}
+			Stock: d.Stock, Price: d.Price, Created: p.time(path+".created", d.Created, now)}, PackageAssetIDs: []int64(d.PackageAssetIDs)}
 		a.Updated = p.time(path+".updated", d.Updated, a.Created)
 		t, ok := ParseAssetType(string(d.AssetType))
 		if !ok {

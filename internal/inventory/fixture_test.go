@@ -66,6 +66,61 @@ func TestParseFixtureErrors(t *testing.T) {
 	}
 }
 
+// TestParseFixtureTypeErrors: a value of the wrong type is refused with a
+// message naming its path and what it takes (as the admin API words its
+// bodies), never a Go type; so is a document that is not an object.
+func TestParseFixtureTypeErrors(t *testing.T) {
+	const creator = `"creator":{"type":"User","id":1}`
+	for doc, want := range map[string]string{
+		`null`:                                   "document: must be a JSON object",
+		`[]`:                                     "document: must be a JSON object",
+		`"users"`:                                "document: must be a JSON object",
+		`{"users":[1]}`:                          "users[0]: must be a JSON object",
+		`{"users":[{"id":"x","username":"a"}]}`:  "users[0].id: must be an integer",
+		`{"users":[{"id":1.5,"username":"a"}]}`:  "users[0].id: must be an integer",
+		`{"users":[{"id":1e30,"username":"a"}]}`: "users[0].id: must be an integer",
+		`{"users":[{"id":1,"username":true}]}`:   "users[0].username: must be a string",
+		`{"users":[{"id":1,"username":"a"},{"id":2,"username":"b","isBanned":1}]}`:                    "users[1].isBanned: must be true or false",
+		`{"users":[{"id":1,"username":"a","buildersClubMembershipType":"4"}]}`:                        "users[0].buildersClubMembershipType: must be an integer",
+		`{"users":[{"id":1,"username":"a","inventoryPrivacy":{}}]}`:                                   "users[0].inventoryPrivacy: must be a name or a number",
+		`{"assets":[{"id":1,"name":"a","assetType":"Hat","creator":[]}]}`:                             "assets[0].creator: must be a JSON object",
+		`{"assets":[{"id":1,"name":"a","assetType":"Hat","creator":{"type":"User","id":"1"}}]}`:       "assets[0].creator.id: must be an integer",
+		`{"assets":[{"id":1,"name":"a","assetType":"Hat","creator":{"type":null,"id":1}}]}`:           `assets[0].creator.type: unknown type ""`,
+		`{"assets":[{"id":1,"name":"a","assetType":"Hat",` + creator + `,"assetStock":"5"}]}`:         "assets[0].assetStock: must be an integer",
+		`{"assets":[{"id":1,"name":"a","assetType":32,` + creator + `,"packageAssetIds":[2,3,"4"]}]}`: "assets[0].packageAssetIds[2]: must be an integer",
+		`{"assets":[{"id":1,"name":"a","assetType":32,` + creator + `,"packageAssetIds":{}}]}`:        "assets[0].packageAssetIds: must be an array of integers",
+		`{"userAssets":[{"assetId":1,"owner":{"type":"User","id":1},"serialNumber":"1"}]}`:            "userAssets[0].serialNumber: must be an integer",
+		`{"userAssets":[{"assetId":1,"owner":{"type":"User","id":1},"created":1}]}`:                   "userAssets[0].created: must be a string",
+		`{"gamePasses":[{"id":1,"name":"p","placeId":"1"}]}`:                                          "gamePasses[0].placeId: must be an integer",
+		`{"userItems":[{"userId":1,"itemType":"Badge","itemId":1,"instanceId":false}]}`:               "userItems[0].instanceId: must be an integer",
+		`{"collections":[{"userId":1,"itemType":["Asset"],"itemId":1}]}`:                              "collections[0].itemType: must be a name or a number",
+	} {
+		_, err := inventory.ParseFixture(strings.NewReader(doc), time.Now())
+		if err == nil || err.Error() != want || inventory.KindOf(err) != inventory.KindInvalid {
+			t.Errorf("%s: err = %v, want %q", doc, err, want)
+		}
+	}
+}
+
+// TestParseRecordErrors: an admin body's errors name the field without
+// the section, or "body" for the record as a whole.
+func TestParseRecordErrors(t *testing.T) {
+	for _, c := range []struct{ section, body, want string }{
+		{"users", `{"id":"x","username":"a"}`, "id: must be an integer"},
+		{"users", `{"id":1}`, "username: is required"},
+		{"users", `{"id":1,"username":"a","nick":"b"}`, `body: unknown field "nick"`},
+		{"assets", `{"id":1,"name":"a","assetType":"Hat","creator":{"type":"User","id":true}}`, "creator.id: must be an integer"},
+		{"assets", `{"id":1,"name":"a","assetType":"Hat","creator":{"type":"User","id":1},"priceInRobux":-1}`, "body: prices and stock must be from 0 to 9007199254740991"},
+		{"places", `{"placeId":1,"name":"p","creator":{"type":"Experience","id":1},"universeId":"2"}`, "universeId: must be an integer"},
+		{"users", `[]`, "body: must be a JSON object"},
+	} {
+		_, err := inventory.ParseRecord(c.section, []byte(c.body), time.Now())
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%s %s: err = %v, want %q", c.section, c.body, err, c.want)
+		}
+	}
+}
+
 func TestCursorRoundTrip(t *testing.T) {
 	c := inventory.NewCursors([]byte("k"))
 	in := inventory.Cursor{Key: inventory.Key{Type: 8, ID: 510938272}, Order: inventory.Desc, Backward: true, PageNumber: 3, Discriminator: "d;Desc", Count: 25}

@@ -5,10 +5,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -76,7 +76,14 @@ func splitKind(line []byte) (kind string, elem []byte, err error) {
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(line, &m); err != nil {
-		return "", nil, fmt.Errorf("not a JSON object: %s", err)
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return "", nil, fmt.Errorf("not a JSON object: %s", se)
+		}
+		return "", nil, errors.New("not a JSON object")
+	}
+	if m == nil { // null
+		return "", nil, errors.New("not a JSON object")
 	}
 	if err := json.Unmarshal(m["kind"], &kind); err != nil || kind == "" {
 		return "", nil, fmt.Errorf(`"kind" must name the record's kind`)
@@ -204,7 +211,7 @@ func (r *NDJSONReader) userAsset(line []byte) error {
 		dec := json.NewDecoder(&r.dec)
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&d); err != nil {
-			return &Error{Kind: KindInvalid, Message: path + ": " + strings.TrimPrefix(err.Error(), "json: ")}
+			return &Error{Kind: KindInvalid, Message: typeError(path, ": ", err)}
 		}
 		if dec.More() {
 			return &Error{Kind: KindInvalid, Message: path + ": one JSON object per line"}

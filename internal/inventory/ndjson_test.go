@@ -66,3 +66,26 @@ func TestNDJSONErrorsNameTheLine(t *testing.T) {
 		}
 	}
 }
+
+// TestNDJSONTypeErrors: a value of the wrong type names its line, its
+// field and what the field takes, never a Go type, on both decoding paths
+// (the fast path hands a line it cannot scan to encoding/json).
+func TestNDJSONTypeErrors(t *testing.T) {
+	for in, want := range map[string]string{
+		"{\"kind\":\"user\",\"id\":1,\"username\":\"a\"}\n{\"kind\":\"user\",\"id\":\"2\",\"username\":\"b\"}\n":       "line 2: users.id: must be an integer",
+		`{"kind":"asset","id":1,"name":"a","assetType":true,"creator":{"type":"User","id":1}}`:                         "line 1: assets.assetType: must be a name or a number",
+		`{"kind":"asset","id":1,"name":"a","assetType":32,"creator":{"type":"User","id":1},"packageAssetIds":[1,"2"]}`: "line 1: assets.packageAssetIds[1]: must be an integer",
+		`{"kind":"userAsset","assetId":"1","owner":{"type":"User","id":1}}`:                                            "line 1: assetId: must be an integer",
+		`{"kind":"userAsset","assetId":1,"owner":{"type":"User","id":1.5}}`:                                            "line 1: owner.id: must be an integer",
+		`{"kind":"userAsset","assetId":1,"owner":[]}`:                                                                  "line 1: owner: must be a JSON object",
+		`{"assetId":1,"kind":"userAsset","owner":{"type":"User","id":1},"holdUntil":5}`:                                "line 1: holdUntil: must be a string",
+		`null`:  "line 1: not a JSON object",
+		`"a"`:   "line 1: not a JSON object",
+		`{"a"}`: "line 1: not a JSON object: invalid character '}' after object key",
+	} {
+		_, err := NewNDJSONReader(strings.NewReader(in+"\n"), time.Now(), 0).Next()
+		if err == nil || err.Error() != want || KindOf(err) != KindInvalid {
+			t.Errorf("%s: err = %v, want %q", in, err, want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -297,13 +298,14 @@ func (n *NDJSONWriter) Record(section string, rec any) error {
 func (n *NDJSONWriter) Close() error { return nil }
 
 var (
-	elementPath  = regexp.MustCompile(`^[A-Za-z]+\[0\]\.?`)
+	elementPath  = regexp.MustCompile(`^[A-Za-z]+\[0\]`)
 	elementIndex = regexp.MustCompile(`^([A-Za-z]+)\[(\d+)\]`)
 )
 
 // ParseRecord parses one record of a section (an admin API body) with the
 // fixture document's rules, and returns it as a one-record Fixture. Error
-// messages name the field without the section ("username: is required").
+// messages name the field without the section ("username: is required",
+// "id: must be an integer"), or "body" for the record as a whole.
 func ParseRecord(section string, body []byte, now time.Time) (*Fixture, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {
@@ -318,9 +320,13 @@ func ParseRecord(section string, body []byte, now time.Time) (*Fixture, error) {
 	f, err := ParseFixture(bytes.NewReader(doc), now)
 	if err != nil {
 		if e, ok := err.(*Error); ok {
-			msg := elementPath.ReplaceAllString(e.Message, "")
-			if msg == e.Message {
-				msg = "body: " + msg
+			msg := "body: " + e.Message
+			if loc := elementPath.FindStringIndex(e.Message); loc != nil {
+				if rest := e.Message[loc[1]:]; strings.HasPrefix(rest, ".") {
+					msg = rest[1:] // a field: "users[0].id: …" is "id: …"
+				} else {
+					msg = "body" + rest // the record: "users[0]: …" is "body: …"
+				}
 			}
 			return nil, &Error{Kind: e.Kind, Message: msg}
 		}
