@@ -437,10 +437,10 @@ func (s *Store) grant(ctx context.Context, g inventory.GrantRequest) (inventory.
 		// copy the ledger ever recorded: a revoked copy's id is never
 		// given again, so a copy's history is never another's. Both
 		// MAX are index lookups.
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(m), 0) + 1 FROM (SELECT MAX(id) AS m FROM user_assets
-			UNION ALL SELECT MAX(user_asset_id) FROM ownership_ledger) t`).Scan(&ua.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, lastUserAssetID).Scan(&ua.ID); err != nil {
 			return err
 		}
+		ua.ID++
 		_, err = tx.ExecContext(ctx, `INSERT INTO user_assets (id, asset_id, asset_type, collectible, owner_type, owner_id, serial,
 			instance_id, hold_until, expire_at, created, updated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			ua.ID, ua.AssetID, typ, b2i(kind != inventory.NotLimited), int(ua.Owner.Type), ua.Owner.ID, ua.Serial,

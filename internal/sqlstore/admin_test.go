@@ -67,6 +67,55 @@ func TestGrantNeverReusesUserAssetID(t *testing.T) {
 		if len(h) != 2 || h[1].Op != inventory.LedgerRevoke {
 			t.Fatalf("history of the revoked copy %d: %+v, want grant then revoke", last.ID, h)
 		}
+
+		// Imports number copies without a userAssetId above the revoked
+		// ones too: a fixture document, then a stream.
+		if _, err := st.Revoke(ctx, next.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		copyDoc := `{"userAssets":[{"assetId":11,"owner":{"type":"User","id":2}}]}`
+		f, err = inventory.ParseFixture(strings.NewReader(copyDoc), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Import(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		imported, err := st.OwnedCopies(ctx, 2, 11, 10)
+		if err != nil || len(imported) != 1 {
+			t.Fatalf("user 2's copies of 11 after the import: %v %v", imported, err)
+		}
+		if imported[0].ID <= next.ID {
+			t.Fatalf("a fixture import numbered its copy %d, at or below the revoked %d", imported[0].ID, next.ID)
+		}
+		if _, err := st.Revoke(ctx, imported[0].ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		f, err = inventory.ParseFixture(strings.NewReader(copyDoc), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent := false
+		if _, err := st.ImportStream(ctx, func() (*inventory.Fixture, error) {
+			if sent {
+				return nil, io.EOF
+			}
+			sent = true
+			return f, nil
+		}, nil); err != nil {
+			t.Fatal(err)
+		}
+		streamed, err := st.OwnedCopies(ctx, 2, 11, 10)
+		if err != nil || len(streamed) != 1 {
+			t.Fatalf("user 2's copies of 11 after the stream: %v %v", streamed, err)
+		}
+		if streamed[0].ID <= imported[0].ID {
+			t.Fatalf("a stream import numbered its copy %d, at or below the revoked %d", streamed[0].ID, imported[0].ID)
+		}
+		h, err = st.History(ctx, streamed[0].ID)
+		if err != nil || len(h) != 1 || h[0].Op != inventory.LedgerImport {
+			t.Fatalf("history of the streamed copy %d: %+v %v, want its one import", streamed[0].ID, h, err)
+		}
 	})
 }
 

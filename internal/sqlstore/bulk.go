@@ -157,7 +157,12 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM ownership_ledger").Scan(&b.ledgerStart); err != nil {
 		return b.st, s.wrap("bulk import", err)
 	}
-	b.nextID, b.maxID, b.tableMax, b.logged = b.startMax, b.startMax, b.startMax, b.startMax
+	b.maxID, b.tableMax, b.logged = b.startMax, b.startMax, b.startMax
+	// Copies without a userAssetId are numbered above every id the
+	// store gave, revoked ones included (lastUserAssetID).
+	if err := tx.QueryRowContext(ctx, lastUserAssetID).Scan(&b.nextID); err != nil {
+		return b.st, s.wrap("bulk import", err)
+	}
 	b.relog = map[int64]struct{}{}
 	b.st.Phase = "load"
 	for {

@@ -271,7 +271,7 @@ func (im *importer) userAssets(f *inventory.Fixture) error {
 		return nil
 	}
 	var nextID int64
-	if err := im.tx.QueryRowContext(im.ctx, "SELECT COALESCE(MAX(id), 0) FROM user_assets").Scan(&nextID); err != nil {
+	if err := im.tx.QueryRowContext(im.ctx, lastUserAssetID).Scan(&nextID); err != nil {
 		return err
 	}
 	for _, ua := range f.UserAssets {

@@ -31,6 +31,13 @@ func (s *Store) appendLedger(ctx context.Context, tx *sql.Tx, e inventory.Ledger
 	return err
 }
 
+// lastUserAssetID is SQL for the largest userAssetId the store has given:
+// of the copies now, and of every copy the ledger recorded, so that a
+// revoked copy's id is never given again and a copy's history is never
+// another's. Both MAX are index lookups.
+const lastUserAssetID = `SELECT COALESCE(MAX(m), 0) FROM (SELECT MAX(id) AS m FROM user_assets
+	UNION ALL SELECT MAX(user_asset_id) FROM ownership_ledger) t`
+
 // lastSerial is SQL for the highest serial number an asset (the SQL
 // expression asset) has given: of its copies now, and of every copy the
 // ledger recorded, revoked ones included, so that a serial is never given
