@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -160,6 +161,11 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	// Before the output file or the store is created: a bad flag leaves
+	// nothing behind.
+	if err := checkGenerate(c); err != nil {
+		return err
+	}
 	if *db == "" {
 		return writeRecords(env, fs.Arg(0), *format, func(sink inventory.RecordSink) error {
 			_, err := generate.Generate(c, sink)
@@ -184,6 +190,31 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 	}()
 	defer pr.Close()
 	return streamGenerated(ctx, st, c, pr, env.Stdout)
+}
+
+// checkGenerate validates generate's numeric flags, naming the flag.
+func checkGenerate(c generate.Config) error {
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"users", c.Users}, {"assets", c.Assets}} {
+		if f.v < 1 {
+			return fmt.Errorf("generate: --%s must be a positive integer, not %d", f.name, f.v)
+		}
+	}
+	for _, f := range []struct {
+		name  string
+		v, hi float64
+	}{{"items-per-user", c.ItemsPerUser, math.Inf(1)}, {"private-share", c.PrivateShare, 1},
+		{"friends-per-user", c.FriendsPerUser, math.Inf(1)}, {"follows-per-user", c.FollowsPerUser, math.Inf(1)}} {
+		switch {
+		case math.IsInf(f.hi, 1) && (math.IsNaN(f.v) || math.IsInf(f.v, 0) || f.v < 0):
+			return fmt.Errorf("generate: --%s must be a finite number, 0 or more, not %v", f.name, f.v)
+		case !(f.v >= 0 && f.v <= f.hi): // NaN too
+			return fmt.Errorf("generate: --%s must be from 0 to %v, not %v", f.name, f.hi, f.v)
+		}
+	}
+	return nil
 }
 
 // streamGenerated imports a generated stream with progress measured in

@@ -134,3 +134,38 @@ func TestAdminCommand(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// TestGenerateBadFlags: every numeric flag of generate is checked before
+// anything is written, and the error names the flag; no output file and
+// no store are left behind.
+func TestGenerateBadFlags(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ flag, value string }{
+		{"--users", "0"}, {"--users", "-5"}, {"--assets", "0"}, {"--assets", "-1"},
+		{"--items-per-user", "-1"}, {"--items-per-user", "NaN"}, {"--items-per-user", "Inf"},
+		{"--private-share", "-0.5"}, {"--private-share", "1.5"}, {"--private-share", "NaN"},
+		{"--friends-per-user", "-1"}, {"--friends-per-user", "NaN"}, {"--follows-per-user", "-3"}, {"--follows-per-user", "+Inf"},
+	} {
+		out := filepath.Join(dir, "g.json")
+		db := filepath.Join(dir, "g.db")
+		for _, args := range [][]string{{"generate", "--users", "5", "--assets", "5", c.flag, c.value, out},
+			{"generate", "--users", "5", "--assets", "5", c.flag, c.value, "--db", db}} {
+			msg, err := run(t, args...)
+			if err == nil || !strings.Contains(err.Error(), c.flag+" must be") {
+				t.Errorf("%v: err %v (%s), want one naming %s", args, err, msg, c.flag)
+			}
+			for _, p := range []string{out, db} {
+				if _, err := os.Stat(p); !os.IsNotExist(err) {
+					t.Errorf("%v left %s behind (%v)", args, filepath.Base(p), err)
+					os.Remove(p)
+				}
+			}
+		}
+	}
+	// The bounds themselves are accepted.
+	out := filepath.Join(dir, "ok.ndjson")
+	mustRun(t, "generate", "--users", "1", "--assets", "1", "--items-per-user", "0", "--private-share", "1", out)
+	if fi, err := os.Stat(out); err != nil || fi.Size() == 0 {
+		t.Fatalf("generate at the bounds: %v", err)
+	}
+}
