@@ -148,7 +148,7 @@ func writeRecords(env Env, file, format string, produce func(inventory.RecordSin
 func runGenerate(ctx context.Context, env Env, args []string) error {
 	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	var c generate.Config
+	c := generate.Config{ExactShape: true} // --private-share 0 means none
 	fs.IntVar(&c.Users, "users", 1000, "users")
 	fs.IntVar(&c.Assets, "assets", 500, "catalog assets (every 20th a limited, limited-unique or collectible)")
 	fs.Float64Var(&c.ItemsPerUser, "items-per-user", 20, "mean owned copies per user (log-normal: most own few, some very many)")

@@ -33,6 +33,10 @@ type Config struct {
 	LimitedEvery   int     // every n-th asset is a limited, limited-unique or collectible [20]
 	Sessions       int     // users 1..n get the session cookie "generated-session-<id>" [min(Users, 10)]
 	Start          time.Time
+	// ExactShape: FriendsPerUser, FollowsPerUser and PrivateShare are
+	// used as given, 0 included (no friendships, no follows, no private
+	// inventories); without it 0 picks the default. The CLI sets it.
+	ExactShape bool
 }
 
 // Stats counts what Generate wrote.
@@ -44,13 +48,13 @@ func (c *Config) defaults() {
 	if c.Groups == 0 {
 		c.Groups = c.Users/500 + 1
 	}
-	if c.FriendsPerUser == 0 {
+	if c.FriendsPerUser == 0 && !c.ExactShape {
 		c.FriendsPerUser = 3
 	}
-	if c.FollowsPerUser == 0 {
+	if c.FollowsPerUser == 0 && !c.ExactShape {
 		c.FollowsPerUser = 4
 	}
-	if c.PrivateShare == 0 {
+	if c.PrivateShare == 0 && !c.ExactShape {
 		c.PrivateShare = 0.2
 	}
 	if c.LimitedEvery == 0 {

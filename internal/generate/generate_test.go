@@ -86,3 +86,48 @@ func TestShape(t *testing.T) {
 		t.Errorf("first line %v, %v", first, err)
 	}
 }
+
+// TestExactShapeZero: with ExactShape, a zero share of private users and
+// zero friendships and follows per user mean none (without it, zero picks
+// the defaults); the same values as the defaults give the same data set.
+func TestExactShapeZero(t *testing.T) {
+	base := generate.Config{Seed: 7, Users: 300, Assets: 60, ItemsPerUser: 5}
+	def, sd := gen(t, base)
+	if sd.Friendships == 0 || sd.Follows == 0 {
+		t.Fatalf("defaults: %+v", sd)
+	}
+	exact := base
+	exact.ExactShape, exact.FriendsPerUser, exact.FollowsPerUser, exact.PrivateShare = true, 3, 4, 0.2
+	if same, _ := gen(t, exact); same != def {
+		t.Fatal("ExactShape with the default values changed the data set")
+	}
+	zero := base
+	zero.ExactShape = true
+	out, st := gen(t, zero)
+	if st.Friendships != 0 || st.Follows != 0 {
+		t.Fatalf("zero friends and follows per user: %+v", st)
+	}
+	r := inventory.NewNDJSONReader(strings.NewReader(out), time.Now(), 0)
+	users := 0
+	for {
+		f, err := r.Next()
+		if err != nil {
+			if err.Error() == "EOF" {
+				break
+			}
+			t.Fatal(err)
+		}
+		for _, u := range f.Users {
+			users++
+			if u.Privacy != inventory.PrivacyAllUsers {
+				t.Fatalf("user %d has privacy %v with a private share of 0", u.ID, u.Privacy)
+			}
+		}
+		if len(f.Friendships) > 0 || len(f.Follows) > 0 {
+			t.Fatalf("friendships %d, follows %d with zero per user", len(f.Friendships), len(f.Follows))
+		}
+	}
+	if users != 300 {
+		t.Fatalf("%d users", users)
+	}
+}
