@@ -3,12 +3,10 @@ package cli_test
 import (
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/inventoryd/inventoryd/internal/cli"
 )
@@ -53,23 +51,7 @@ func TestAdminExportImport(t *testing.T) {
 	}
 
 	// Through a server: import the stream, export it back.
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- cli.Run(ctx, cli.Env{Args: []string{"serve", "--addr", "127.0.0.1:0", "--db", p("srv.db"), "--admin-key", "k"},
-			Stdout: io.Discard, Stderr: io.Discard, Ready: func(a string) { ready <- a }})
-	}()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("serve: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start")
-	}
-	remote := []string{"admin", "--url", "http://" + addr, "--admin-key", "k"}
+	remote := []string{"admin", "--url", serveForTest(t, p("srv.db")), "--admin-key", "k"}
 	mustRun(t, append(remote, "import", p("x.ndjson"))...)
 	if got := mustRun(t, append(remote, "export")...); got != want {
 		t.Error("admin --url import of the stream: exports differently")
@@ -79,6 +61,4 @@ func TestAdminExportImport(t *testing.T) {
 	if got := mustRun(t, append(remote, "export", "ndjson")...); got != ndjson {
 		t.Error("admin --url import of the document: exports differently")
 	}
-	cancel()
-	<-done
 }

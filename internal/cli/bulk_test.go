@@ -26,6 +26,35 @@ func run(t *testing.T, args ...string) (string, error) {
 	return out.String(), nil
 }
 
+// serveForTest runs `inventoryd serve` in-process on db, with the admin
+// key "k", until the test ends, and returns its base URL.
+func serveForTest(t *testing.T, db string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- cli.Run(ctx, cli.Env{Args: []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--admin-key", "k"},
+			Stdout: io.Discard, Stderr: io.Discard, Ready: func(a string) { ready <- a }})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+		}
+	})
+	select {
+	case addr := <-ready:
+		return "http://" + addr
+	case err := <-done:
+		t.Fatalf("serve: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	return ""
+}
+
 func mustRun(t *testing.T, args ...string) string {
 	t.Helper()
 	out, err := run(t, args...)
@@ -92,23 +121,7 @@ func TestAdminCommand(t *testing.T) {
 	}
 
 	// The same against a server.
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- cli.Run(ctx, cli.Env{Args: []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--admin-key", "k"},
-			Stdout: io.Discard, Stderr: io.Discard, Ready: func(a string) { ready <- a }})
-	}()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("serve: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start")
-	}
-	url := "http://" + addr
+	url := serveForTest(t, db)
 	out = mustRun(t, "admin", "--url", url, "--admin-key", "k", "user-get", "42")
 	if !strings.Contains(out, `"username": "alice"`) {
 		t.Errorf("remote user-get: %s", out)
@@ -131,8 +144,6 @@ func TestAdminCommand(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Errorf("the new session does not authenticate: %d", res.StatusCode)
 	}
-	cancel()
-	<-done
 }
 
 // TestGenerateBadFlags: every numeric flag of generate is checked before

@@ -3,6 +3,8 @@ package generate_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +21,23 @@ func gen(t *testing.T, c generate.Config) (string, generate.Stats) {
 		t.Fatal(err)
 	}
 	return b.String(), st
+}
+
+// batches parses a generated stream back into its fixture batches.
+func batches(t *testing.T, out string) []*inventory.Fixture {
+	t.Helper()
+	var fs []*inventory.Fixture
+	r := inventory.NewNDJSONReader(strings.NewReader(out), time.Now(), 0)
+	for {
+		f, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return fs
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs = append(fs, f)
+	}
 }
 
 func TestDeterministic(t *testing.T) {
@@ -45,15 +64,7 @@ func TestShape(t *testing.T) {
 	perUser := map[int64]int{}
 	owners := map[int64]map[int64]bool{}
 	private := 0
-	r := inventory.NewNDJSONReader(strings.NewReader(out), time.Now(), 0)
-	for {
-		f, err := r.Next()
-		if err != nil {
-			if err.Error() == "EOF" {
-				break
-			}
-			t.Fatal(err)
-		}
+	for _, f := range batches(t, out) {
 		for _, u := range f.Users {
 			if u.Privacy != inventory.PrivacyAllUsers {
 				private++
@@ -107,16 +118,8 @@ func TestExactShapeZero(t *testing.T) {
 	if st.Friendships != 0 || st.Follows != 0 {
 		t.Fatalf("zero friends and follows per user: %+v", st)
 	}
-	r := inventory.NewNDJSONReader(strings.NewReader(out), time.Now(), 0)
 	users := 0
-	for {
-		f, err := r.Next()
-		if err != nil {
-			if err.Error() == "EOF" {
-				break
-			}
-			t.Fatal(err)
-		}
+	for _, f := range batches(t, out) {
 		for _, u := range f.Users {
 			users++
 			if u.Privacy != inventory.PrivacyAllUsers {
