@@ -25,15 +25,9 @@ func TestGrantNeverReusesUserAssetID(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		ctx := context.Background()
 		st := open(t)
-		f, err := inventory.ParseFixture(strings.NewReader(`{"users":[{"id":1,"username":"a"},{"id":2,"username":"b"}],
+		importDoc(t, st, `{"users":[{"id":1,"username":"a"},{"id":2,"username":"b"}],
 			"assets":[{"id":10,"name":"Hat","assetType":"Hat","creator":{"type":"User","id":1}},
-			{"id":11,"name":"Cap","assetType":"Hat","creator":{"type":"User","id":1}}]}`), time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.Import(ctx, f); err != nil {
-			t.Fatal(err)
-		}
+			{"id":11,"name":"Cap","assetType":"Hat","creator":{"type":"User","id":1}}]}`)
 		u1, u2 := inventory.Agent{Type: inventory.AgentUser, ID: 1}, inventory.Agent{Type: inventory.AgentUser, ID: 2}
 		first, err := st.Grant(ctx, inventory.GrantRequest{AssetID: 10, Owner: u1})
 		if err != nil {
@@ -74,13 +68,7 @@ func TestGrantNeverReusesUserAssetID(t *testing.T) {
 			t.Fatal(err)
 		}
 		copyDoc := `{"userAssets":[{"assetId":11,"owner":{"type":"User","id":2}}]}`
-		f, err = inventory.ParseFixture(strings.NewReader(copyDoc), time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.Import(ctx, f); err != nil {
-			t.Fatal(err)
-		}
+		importDoc(t, st, copyDoc)
 		imported, err := st.OwnedCopies(ctx, 2, 11, 10)
 		if err != nil || len(imported) != 1 {
 			t.Fatalf("user 2's copies of 11 after the import: %v %v", imported, err)
@@ -91,7 +79,7 @@ func TestGrantNeverReusesUserAssetID(t *testing.T) {
 		if _, err := st.Revoke(ctx, imported[0].ID, nil); err != nil {
 			t.Fatal(err)
 		}
-		f, err = inventory.ParseFixture(strings.NewReader(copyDoc), time.Now())
+		f, err := inventory.ParseFixture(strings.NewReader(copyDoc), time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,14 +113,8 @@ func TestTransferAlwaysMovesUpdated(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		ctx := context.Background()
 		st := open(t)
-		f, err := inventory.ParseFixture(strings.NewReader(`{"users":[{"id":1,"username":"a"},{"id":2,"username":"b"}],
-			"assets":[{"id":10,"name":"Hat","assetType":"Hat","creator":{"type":"User","id":1}}]}`), time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.Import(ctx, f); err != nil {
-			t.Fatal(err)
-		}
+		importDoc(t, st, `{"users":[{"id":1,"username":"a"},{"id":2,"username":"b"}],
+			"assets":[{"id":10,"name":"Hat","assetType":"Hat","creator":{"type":"User","id":1}}]}`)
 		clock, ok := st.(interface{ SetClock(func() time.Time) })
 		if !ok {
 			t.Fatalf("%T has no SetClock", st)
@@ -179,10 +161,8 @@ func TestSerialsNeverReused(t *testing.T) {
 			}
 			return f
 		}
-		if err := st.Import(ctx, parse(`{"users":[{"id":1,"username":"a"},{"id":2,"username":"b"}],
-			"assets":[{"id":10,"name":"Valk","assetType":"Hat","creator":{"type":"User","id":1},"isLimitedUnique":true}]}`)); err != nil {
-			t.Fatal(err)
-		}
+		importDoc(t, st, `{"users":[{"id":1,"username":"a"},{"id":2,"username":"b"}],
+			"assets":[{"id":10,"name":"Valk","assetType":"Hat","creator":{"type":"User","id":1},"isLimitedUnique":true}]}`)
 		u1, u2 := inventory.Agent{Type: inventory.AgentUser, ID: 1}, inventory.Agent{Type: inventory.AgentUser, ID: 2}
 		given := map[int64]bool{}
 		take := func(how string, ua inventory.UserAsset) inventory.UserAsset {
@@ -225,9 +205,7 @@ func TestSerialsNeverReused(t *testing.T) {
 		}
 		grant(u1) // after the owner deleted it
 
-		if err := st.Import(ctx, parse(`{"userAssets":[{"assetId":10,"owner":{"type":"User","id":2}}]}`)); err != nil {
-			t.Fatal(err)
-		}
+		importDoc(t, st, `{"userAssets":[{"assetId":10,"owner":{"type":"User","id":2}}]}`)
 		top = take("fixture import", newest())
 		if _, err := st.Revoke(ctx, top.ID, nil); err != nil {
 			t.Fatal(err)
@@ -249,4 +227,16 @@ func TestSerialsNeverReused(t *testing.T) {
 		}
 		grant(u2)
 	})
+}
+
+// importDoc parses a fixture document and imports it into st.
+func importDoc(t *testing.T, st inventory.Store, doc string) {
+	t.Helper()
+	f, err := inventory.ParseFixture(strings.NewReader(doc), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Import(context.Background(), f); err != nil {
+		t.Fatal(err)
+	}
 }

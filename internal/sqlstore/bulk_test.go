@@ -155,13 +155,7 @@ func TestGeneratedRoundTrip(t *testing.T) {
 		doc := exportOf(t, a)
 
 		b := open(t)
-		f, err := inventory.ParseFixture(strings.NewReader(doc), time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := b.Import(ctx, f); err != nil {
-			t.Fatal(err)
-		}
+		importDoc(t, b, doc)
 		if got := exportOf(t, b); got != doc {
 			t.Fatalf("document round trip differs (%d vs %d bytes)", len(got), len(doc))
 		}
@@ -299,13 +293,7 @@ func TestCollectionOrderRoundTrip(t *testing.T) {
 			}
 		}
 		a := open(t)
-		f, err := inventory.ParseFixture(strings.NewReader(base), time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := a.Import(ctx, f); err != nil {
-			t.Fatal(err)
-		}
+		importDoc(t, a, base)
 		// Added one by one, a millisecond apart, as through the public API.
 		clock, ok := a.(interface{ SetClock(func() time.Time) })
 		if !ok {
