@@ -6,8 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"reflect"
-	"strings"
 	"time"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
@@ -72,50 +70,20 @@ func decodeBody(r *http.Request, v any) error {
 	return nil
 }
 
-// decodeMessage words a decoding error for the client: a value of the
-// wrong type names its field and what the field takes, never a Go type.
+// decodeMessage words a decoding error for the client as fixture
+// documents do (inventory.DecodeErrorMessage): a value of the wrong type
+// names its field and what the field takes, never a Go type.
 func decodeMessage(err error) string {
 	var te *json.UnmarshalTypeError
-	if !errors.As(err, &te) {
-		return "body: " + strings.TrimPrefix(err.Error(), "json: ")
+	if errors.As(err, &te) && te.Field != "" {
+		return inventory.DecodeErrorMessage("", "", err)
 	}
-	field := te.Field
-	if field == "" {
-		field = "body"
-	}
-	want := "a JSON object"
-	switch t := te.Type; {
-	case t == reflect.TypeFor[enumValue]():
-		want = "a name or a number"
-	case t.Kind() == reflect.String:
-		want = "a string"
-	case t.Kind() == reflect.Bool:
-		want = "true or false"
-	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
-		want = "an integer"
-	case t.Kind() == reflect.Slice:
-		want = "an array"
-	}
-	return field + ": must be " + want
+	return inventory.DecodeErrorMessage("body", "", err)
 }
 
 // enumValue is an enum field of a request body: a name (any case) or a
 // number, as in fixture documents.
-type enumValue string
-
-func (e *enumValue) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		*e = enumValue(s)
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil || strings.ContainsAny(n.String(), ".eE") {
-		return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeFor[enumValue]()}
-	}
-	*e = enumValue(n)
-	return nil
-}
+type enumValue = inventory.EnumText
 
 // agentBody is {"type":"User","id":1} in a request body; the type is a
 // name or a number (User 1, Group 2).

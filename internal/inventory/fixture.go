@@ -74,21 +74,23 @@ type FixtureCollection struct {
 	Path   string
 }
 
-// enumText is a JSON value that may be a string name or a number.
-type enumText string
+// EnumText is an enum value in JSON: a name (any case) or an integer, in
+// fixture documents and admin request bodies alike. Anything else is a
+// *json.UnmarshalTypeError, so that the decoder adds the field's path and
+// DecodeErrorMessage words it.
+type EnumText string
 
-func (e *enumText) UnmarshalJSON(b []byte) error {
+func (e *EnumText) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err == nil {
-		*e = enumText(s)
+		*e = EnumText(s)
 		return nil
 	}
 	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		// A type error, so that the decoder adds the field's path.
-		return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeFor[enumText]()}
+	if err := json.Unmarshal(b, &n); err != nil || strings.ContainsAny(n.String(), ".eE") {
+		return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeFor[EnumText]()}
 	}
-	*e = enumText(n.String())
+	*e = EnumText(n.String())
 	return nil
 }
 
@@ -114,11 +116,12 @@ func (l *idList) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// typeError words a decoding error of the value at path for the client,
-// the way the admin API words its bodies: a value of the wrong type names
-// its field and what the field takes ("users[0].id: must be an integer"),
-// never a Go type. sep joins path and the field inside it.
-func typeError(path, sep string, err error) string {
+// DecodeErrorMessage words a decoding error of the value at path for the
+// client, in fixture documents and admin request bodies alike: a value of
+// the wrong type names its field and what the field takes
+// ("users[0].id: must be an integer"), never a Go type. sep joins path and
+// the field inside it.
+func DecodeErrorMessage(path, sep string, err error) string {
 	var te *json.UnmarshalTypeError
 	if !errors.As(err, &te) {
 		return path + ": " + strings.TrimPrefix(err.Error(), "json: ")
@@ -138,7 +141,7 @@ func wantOf(t reflect.Type) string {
 	switch {
 	case t == nil:
 		return "a valid value"
-	case t == reflect.TypeFor[enumText]():
+	case t == reflect.TypeFor[EnumText]():
 		return "a name or a number"
 	case t == reflect.TypeFor[idList]():
 		return "an array of integers"
@@ -157,7 +160,7 @@ func wantOf(t reflect.Type) string {
 }
 
 type agentDoc struct {
-	Type enumText `json:"type"`
+	Type EnumText `json:"type"`
 	ID   int64    `json:"id"`
 }
 
@@ -166,7 +169,7 @@ type docUser struct {
 	Username    string   `json:"username"`
 	DisplayName string   `json:"displayName"`
 	Membership  int      `json:"buildersClubMembershipType"`
-	Privacy     enumText `json:"inventoryPrivacy"`
+	Privacy     EnumText `json:"inventoryPrivacy"`
 	IsBanned    bool     `json:"isBanned"`
 	Created     string   `json:"created"`
 }
@@ -174,7 +177,7 @@ type docUser struct {
 type docAsset struct {
 	ID                int64     `json:"id"`
 	Name              string    `json:"name"`
-	AssetType         enumText  `json:"assetType"`
+	AssetType         EnumText  `json:"assetType"`
 	Creator           *agentDoc `json:"creator"`
 	IsLimited         bool      `json:"isLimited"`
 	IsLimitedUnique   bool      `json:"isLimitedUnique"`
@@ -183,7 +186,7 @@ type docAsset struct {
 	OriginalPrice     *int64    `json:"originalPrice"`
 	Stock             *int64    `json:"assetStock"`
 	Price             *int64    `json:"priceInRobux"`
-	Moderation        enumText  `json:"moderationStatus"`
+	Moderation        EnumText  `json:"moderationStatus"`
 	Created           string    `json:"created"`
 	Updated           string    `json:"updated"`
 	PackageAssetIDs   idList    `json:"packageAssetIds"`
@@ -290,7 +293,7 @@ func decodeList[T any](p *fixtureParser, raw map[string]json.RawMessage, key str
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&v); err != nil {
 			if p.err == nil {
-				p.err = &Error{Kind: KindInvalid, Message: typeError(path, ".", err)}
+				p.err = &Error{Kind: KindInvalid, Message: DecodeErrorMessage(path, ".", err)}
 			}
 			return
 		}
@@ -503,7 +506,7 @@ func ParseFixture(r io.Reader, now time.Time) (*Fixture, error) {
 	})
 	decodeList(p, raw, "userItems", func(path string, d *struct {
 		UserID     int64    `json:"userId"`
-		ItemType   enumText `json:"itemType"`
+		ItemType   EnumText `json:"itemType"`
 		ItemID     int64    `json:"itemId"`
 		InstanceID *int64   `json:"instanceId"`
 		Created    string   `json:"created"`
@@ -529,7 +532,7 @@ func ParseFixture(r io.Reader, now time.Time) (*Fixture, error) {
 	})
 	decodeList(p, raw, "userPlaces", func(path string, d *struct {
 		UserID    int64    `json:"userId"`
-		PlacesTab enumText `json:"placesTab"`
+		PlacesTab EnumText `json:"placesTab"`
 		PlaceID   int64    `json:"placeId"`
 	}) {
 		t, ok := ParsePlacesTab(string(d.PlacesTab))
@@ -541,7 +544,7 @@ func ParseFixture(r io.Reader, now time.Time) (*Fixture, error) {
 	})
 	decodeList(p, raw, "collections", func(path string, d *struct {
 		UserID   int64    `json:"userId"`
-		ItemType enumText `json:"itemType"`
+		ItemType EnumText `json:"itemType"`
 		ItemID   int64    `json:"itemId"`
 	}) {
 		t, ok := ParseItemType(string(d.ItemType))

@@ -211,7 +211,7 @@ func (r *NDJSONReader) userAsset(line []byte) error {
 		dec := json.NewDecoder(&r.dec)
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&d); err != nil {
-			return &Error{Kind: KindInvalid, Message: typeError(path, ": ", err)}
+			return &Error{Kind: KindInvalid, Message: DecodeErrorMessage(path, ": ", err)}
 		}
 		if dec.More() {
 			return &Error{Kind: KindInvalid, Message: path + ": one JSON object per line"}

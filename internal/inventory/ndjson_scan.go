@@ -167,13 +167,13 @@ func (s *scanner) agent(d *docUserAsset) bool {
 				if !ok {
 					return false
 				}
-				a.Type = enumText(t)
+				a.Type = EnumText(t)
 			} else {
 				var n int64
 				if !s.int(&n) {
 					return false
 				}
-				a.Type = enumText(strconv.FormatInt(n, 10))
+				a.Type = EnumText(strconv.FormatInt(n, 10))
 			}
 		case "id":
 			if !s.int(&a.ID) {
