@@ -87,10 +87,11 @@ func runExport(ctx context.Context, env Env, args []string) error {
 	fs.SetOutput(env.Stderr)
 	db := fs.String("db", envDefault(env, "db", "inventoryd.db"), "store: SQLite file path or postgres:// URL (INVENTORYD_DB)")
 	format := fs.String("format", "", "json (a fixture document) or ndjson (the streaming form); default from FILE's extension, else json")
-	if err := fs.Parse(args); err != nil {
+	files, err := parseArgs(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 1 {
+	if len(files) > 1 {
 		return fmt.Errorf("export: at most one FILE")
 	}
 	st, err := OpenStore(ctx, *db)
@@ -98,7 +99,7 @@ func runExport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	return writeRecords(env, fs.Arg(0), *format, func(sink inventory.RecordSink) error { return st.Export(ctx, sink) })
+	return writeRecords(env, first(files), *format, func(sink inventory.RecordSink) error { return st.Export(ctx, sink) })
 }
 
 // writeRecords opens the output (FILE or stdout, "-" too), picks the
@@ -158,8 +159,12 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 	fs.Float64Var(&c.FollowsPerUser, "follows-per-user", 4, "mean users a user follows")
 	format := fs.String("format", "", "json (a fixture document) or ndjson; default from FILE's extension, else json")
 	db := fs.String("db", "", "load straight into this store (SQLite path or postgres:// URL) instead of writing a file")
-	if err := fs.Parse(args); err != nil {
+	files, err := parseArgs(fs, args)
+	if err != nil {
 		return err
+	}
+	if len(files) > 1 || (len(files) == 1 && *db != "") {
+		return fmt.Errorf("generate: one FILE, or --db")
 	}
 	// Before the output file or the store is created: a bad flag leaves
 	// nothing behind.
@@ -167,7 +172,7 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if *db == "" {
-		return writeRecords(env, fs.Arg(0), *format, func(sink inventory.RecordSink) error {
+		return writeRecords(env, first(files), *format, func(sink inventory.RecordSink) error {
 			_, err := generate.Generate(c, sink)
 			return err
 		})
@@ -236,4 +241,12 @@ func streamGenerated(ctx context.Context, st inventory.Store, c generate.Config,
 	fmt.Fprintf(out, "generated: %s records, %s owned items in %s (%s items/s), peak RSS %d MB\n", group(res.Records),
 		group(res.UserAssets), el.Round(time.Millisecond), group(int64(float64(res.UserAssets)/el.Seconds())), peakRSS()>>20)
 	return nil
+}
+
+// first is the first of args, or "" (standard output).
+func first(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return args[0]
 }

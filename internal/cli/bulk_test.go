@@ -180,3 +180,44 @@ func TestGenerateBadFlags(t *testing.T) {
 		t.Fatalf("generate at the bounds: %v", err)
 	}
 }
+
+// TestFlagsAfterFiles: generate, import and export take their flags before
+// or after the file names alike; "--" ends the flags.
+func TestFlagsAfterFiles(t *testing.T) {
+	dir := t.TempDir()
+	p := func(name string) string { return filepath.Join(dir, name) }
+	mustRun(t, "generate", "--users", "30", "--assets", "12", "--items-per-user", "3", "--seed", "9", p("first.ndjson"))
+	mustRun(t, "generate", p("after.ndjson"), "--users", "30", "--assets", "12", "--items-per-user", "3", "--seed", "9")
+	a, err := os.ReadFile(p("first.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(p("after.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Fatal("generate FILE --flags made a different data set than generate --flags FILE")
+	}
+	if _, err := run(t, "generate", "--users", "3", "--assets", "2", p("x.ndjson"), p("y.ndjson")); err == nil {
+		t.Error("generate with two FILEs accepted")
+	}
+	mustRun(t, "import", p("first.ndjson"), "--db", p("a.db"))
+	mustRun(t, "import", "--db", p("b.db"), "--", p("after.ndjson"))
+	mustRun(t, "export", p("a.json"), "--db", p("a.db"))
+	mustRun(t, "export", "--db", p("b.db"), p("b.json"))
+	ea, err := os.ReadFile(p("a.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eb, err := os.ReadFile(p("b.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ea) < 100 || !bytes.Equal(ea, eb) {
+		t.Fatalf("exports differ or are empty (%d and %d bytes)", len(ea), len(eb))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "--db")); err == nil {
+		t.Error("a flag was taken for a file name")
+	}
+}

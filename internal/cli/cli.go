@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -130,14 +131,37 @@ func importPaths(ctx context.Context, st inventory.Store, paths []string, out io
 	return nil
 }
 
+// parseArgs parses fs's flags wherever they stand among the positional
+// arguments ("import a.json --db x.db" as well as "import --db x.db
+// a.json", as people type them; the flag package alone stops at the first
+// positional and would leave "--db x.db" to be read as file names) and
+// returns the positionals. "--" ends the flags.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos, tail []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, tail = args[:i], args[i+1:]
+	}
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return append(pos, tail...), nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}
+
 func runImport(ctx context.Context, env Env, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	db := fs.String("db", envDefault(env, "db", "inventoryd.db"), "store: SQLite file path or postgres:// URL (INVENTORYD_DB)")
-	if err := fs.Parse(args); err != nil {
+	files, err := parseArgs(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
+	if len(files) == 0 {
 		return errors.New("import: name at least one fixture document")
 	}
 	st, err := OpenStore(ctx, *db)
@@ -145,9 +169,9 @@ func runImport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := importPaths(ctx, st, fs.Args(), env.Stdout); err != nil {
+	if err := importPaths(ctx, st, files, env.Stdout); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	fmt.Fprintf(env.Stdout, "imported %d document(s) into %s\n", fs.NArg(), *db)
+	fmt.Fprintf(env.Stdout, "imported %d document(s) into %s\n", len(files), *db)
 	return nil
 }
