@@ -188,15 +188,15 @@ func TestFlagsAfterFiles(t *testing.T) {
 	p := func(name string) string { return filepath.Join(dir, name) }
 	mustRun(t, "generate", "--users", "30", "--assets", "12", "--items-per-user", "3", "--seed", "9", p("first.ndjson"))
 	mustRun(t, "generate", p("after.ndjson"), "--users", "30", "--assets", "12", "--items-per-user", "3", "--seed", "9")
-	a, err := os.ReadFile(p("first.ndjson"))
-	if err != nil {
-		t.Fatal(err)
+	read := func(name string) []byte {
+		t.Helper()
+		b, err := os.ReadFile(p(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
 	}
-	b, err := os.ReadFile(p("after.ndjson"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(a, b) {
+	if !bytes.Equal(read("first.ndjson"), read("after.ndjson")) {
 		t.Fatal("generate FILE --flags made a different data set than generate --flags FILE")
 	}
 	if _, err := run(t, "generate", "--users", "3", "--assets", "2", p("x.ndjson"), p("y.ndjson")); err == nil {
@@ -206,14 +206,7 @@ func TestFlagsAfterFiles(t *testing.T) {
 	mustRun(t, "import", "--db", p("b.db"), "--", p("after.ndjson"))
 	mustRun(t, "export", p("a.json"), "--db", p("a.db"))
 	mustRun(t, "export", "--db", p("b.db"), p("b.json"))
-	ea, err := os.ReadFile(p("a.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	eb, err := os.ReadFile(p("b.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ea, eb := read("a.json"), read("b.json")
 	if len(ea) < 100 || !bytes.Equal(ea, eb) {
 		t.Fatalf("exports differ or are empty (%d and %d bytes)", len(ea), len(eb))
 	}
