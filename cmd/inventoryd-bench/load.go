@@ -49,6 +49,9 @@ type result struct {
 	CPUus    float64 `json:"cpu_us_per_request"` // server user+system CPU over the measured window ÷ requests
 	Note     string  `json:"note,omitempty"`
 	FirstErr string  `json:"first_error,omitempty"`
+	// lat holds the measured latencies, sorted, for merging the slots
+	// of an alternating measurement (alternate).
+	lat []time.Duration
 }
 
 // load drives reqs (round robin, offset per connection) at addr with conns
@@ -152,12 +155,41 @@ func load(name, addr string, pid int, reqs []request, conns int, warm, dur time.
 		}
 	}
 	slices.Sort(all)
+	res.lat = all
 	res.Requests = len(all)
 	res.RPS = float64(len(all)) / dur.Seconds()
 	if len(all) > 0 {
 		res.P50 = ms(all[len(all)/2])
 		res.P99 = ms(all[min(len(all)-1, len(all)*99/100)])
 		res.CPUus = cpu * 1e6 / float64(len(all))
+	}
+	return res
+}
+
+// merge combines the results of slots measured for dur each into one
+// result under name: requests and errors add up, requests/s is over the
+// slots' total time, CPU per request is weighted by requests, and p50 and
+// p99 come from all the latencies together.
+func merge(name string, slots []result, dur time.Duration) result {
+	res := result{Name: name}
+	var cpu float64
+	for _, s := range slots {
+		res.Requests += s.Requests
+		res.Errors += s.Errors
+		if res.FirstErr == "" {
+			res.FirstErr = s.FirstErr
+		}
+		cpu += s.CPUus * float64(s.Requests)
+		res.lat = append(res.lat, s.lat...)
+	}
+	slices.Sort(res.lat)
+	if len(slots) > 0 {
+		res.RPS = float64(res.Requests) / (dur.Seconds() * float64(len(slots)))
+	}
+	if n := len(res.lat); n > 0 {
+		res.P50 = ms(res.lat[n/2])
+		res.P99 = ms(res.lat[min(n-1, n*99/100)])
+		res.CPUus = cpu / float64(res.Requests)
 	}
 	return res
 }

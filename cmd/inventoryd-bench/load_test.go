@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestResponseReader: the load generator's reader takes what net/http
@@ -45,5 +46,34 @@ func TestResponseReader(t *testing.T) {
 		if _, err := readResponse(bufio.NewReader(strings.NewReader(bad))); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
+	}
+}
+
+// TestMergeSlots: the slots of an alternating measurement combine as one
+// run over their total time would have measured.
+func TestMergeSlots(t *testing.T) {
+	msd := func(v ...int) []time.Duration {
+		out := make([]time.Duration, len(v))
+		for i, x := range v {
+			out[i] = time.Duration(x) * time.Millisecond
+		}
+		return out
+	}
+	slots := []result{
+		{Requests: 4, CPUus: 10, lat: msd(1, 1, 2, 9)},
+		{Requests: 2, CPUus: 40, Errors: 1, FirstErr: "x", lat: msd(3, 4)},
+	}
+	got := merge("page 1", slots, 2*time.Second)
+	if got.Name != "page 1" || got.Requests != 6 || got.Errors != 1 || got.FirstErr != "x" {
+		t.Fatalf("merged %+v", got)
+	}
+	if got.RPS != 1.5 { // 6 requests over 2 slots of 2 s
+		t.Errorf("RPS %v, want 1.5", got.RPS)
+	}
+	if got.CPUus != 20 { // (4×10 + 2×40) / 6
+		t.Errorf("CPU/request %v, want 20", got.CPUus)
+	}
+	if got.P50 != 3 || got.P99 != 9 { // sorted: 1 1 2 3 4 9
+		t.Errorf("p50 %v, p99 %v; want 3 and 9", got.P50, got.P99)
 	}
 }

@@ -495,9 +495,22 @@ func depth(ctx context.Context, c config, m *Manifest, addr string, measure func
 		return []request{{path: first + "&cursor=" + url.QueryEscape(cursors[p])}}
 	}
 	note := fmt.Sprintf("user with %d hats, by type, limit 10", m.WhaleHats)
-	rows := []result{
-		measure("page 1", note, addr, withCursor(1), c.dur),
-		measure(fmt.Sprintf("page %d", target), note+"; cursor from walking", addr, withCursor(target), c.dur),
+	// Page 1 and the deep page alternate in slots (ABAB...), so that a
+	// change in the machine's load during the run falls on both alike:
+	// measured one after the other, their ratio moved by ±0.15 between
+	// runs of one build (docs/performance.md, "Round five").
+	const slots = 4
+	slot := max(c.dur/slots, 100*time.Millisecond)
+	var a, b []result
+	for k := range slots {
+		a = append(a, measure(fmt.Sprintf("page 1 (slot %d/%d)", k+1, slots), note, addr, withCursor(1), slot))
+		b = append(b, measure(fmt.Sprintf("page %d (slot %d/%d)", target, k+1, slots), note, addr, withCursor(target), slot))
+	}
+	rows := []result{merge("page 1", a, slot), merge(fmt.Sprintf("page %d", target), b, slot)}
+	rows[0].Note = note + "; alternating with the deep page in 4 slots"
+	rows[1].Note = note + "; cursor from walking; alternating with page 1 in 4 slots"
+	for _, r := range rows {
+		fmt.Fprintf(os.Stderr, "  %-32s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  %7.1f µs CPU/req  errors %d %s\n", r.Name, r.RPS, r.P50, r.P99, r.CPUus, r.Errors, r.FirstErr)
 	}
 	var curve []depthPoint
 	for p := 1; p <= target; p *= 10 {

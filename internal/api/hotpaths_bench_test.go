@@ -3,8 +3,11 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"testing"
 	"time"
 
@@ -112,6 +115,47 @@ func BenchmarkHotPaths(b *testing.B) {
 		{"owners of a limited, limit 100", func(int) string { return fmt.Sprintf("/v2/assets/%d/owners?limit=100", many) }, false},
 		{"can-view-inventory", func(i int) string { return fmt.Sprintf("/v1/users/%d/can-view-inventory", user(i)) }, true},
 	}
+	// A page after page 1 of the by-type listing, with the cursor page 1
+	// gave, for the users with more than 10 hats: against "inventory by
+	// type, limit 10", the cost of a page that carries a cursor (one
+	// decoded, two encoded), which is the harness's page at depth 10,000.
+	var firsts, second []string
+	for i := 0; i < cfg.Users; i++ {
+		id := generate.UserIDBase + int64(i)
+		if u, err := raw.User(ctx, id); err != nil {
+			b.Fatal(err)
+		} else if u.Privacy != inventory.PrivacyAllUsers || u.Banned {
+			continue
+		}
+		first := fmt.Sprintf("/v2/users/%d/inventory/8?limit=10", id)
+		r, err := http.NewRequest(http.MethodGet, "http://inventory.roblox.com"+first, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, r)
+		var page struct {
+			Next *string `json:"nextPageCursor"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil {
+			b.Fatalf("%s: %v", first, err)
+		}
+		if page.Next != nil {
+			firsts = append(firsts, first)
+			second = append(second, first+"&cursor="+url.QueryEscape(*page.Next))
+		}
+	}
+	if len(second) < 4 {
+		b.Fatalf("only %d public users with a second page of hats", len(second))
+	}
+	paths = append(paths, []struct {
+		name string
+		path func(i int) string
+		auth bool
+	}{
+		{"by type, limit 10, page 1 of several", func(i int) string { return firsts[i%len(firsts)] }, false},
+		{"by type, limit 10, page 2 of several", func(i int) string { return second[i%len(second)] }, false},
+	}...)
 	for _, p := range paths {
 		reqs := make([]*http.Request, subjects)
 		for i := range reqs {
