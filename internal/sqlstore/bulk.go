@@ -393,6 +393,16 @@ func (b *bulk) apply(f *inventory.Fixture) error {
 	for _, g := range f.Groups {
 		b.im.remember("agent_groups", g.ID)
 	}
+	for _, a := range f.Assets {
+		if b.assets[a.ID] != nil {
+			// Copies of it may be queued: they reach the table before
+			// the importer updates them to a changed type.
+			if err := b.flush(); err != nil {
+				return err
+			}
+			break
+		}
+	}
 	if err := b.im.assets(f); err != nil {
 		return err
 	}

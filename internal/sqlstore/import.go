@@ -196,7 +196,34 @@ func nullStr(s string) any {
 
 func (im *importer) assets(f *inventory.Fixture) error {
 	for i, a := range f.Assets {
-		err := im.exec(`INSERT INTO assets (id, name, asset_type, creator_type, creator_id, limited, collectible_item_id,
+		// Copies carry their asset's type and collectible flag, and serials
+		// and instance ids by its limited kind (completeCopy): an asset
+		// named again may change its type, which its copies then follow,
+		// but not its kind while it has copies, which would leave them
+		// without the serials or instance ids the kind needs, or with ones
+		// it forbids.
+		var typ, kind int
+		err := im.tx.QueryRowContext(im.ctx, "SELECT asset_type, limited FROM assets WHERE id = $1", a.ID).Scan(&typ, &kind)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return err
+		case inventory.LimitedKind(kind) != a.Limited:
+			var one int
+			err := im.tx.QueryRowContext(im.ctx, "SELECT 1 FROM user_assets WHERE asset_id = $1 LIMIT 1", a.ID).Scan(&one)
+			if err == nil {
+				return invalid(fmt.Sprintf("assets[%d]", i), "asset %d has owned copies, so it cannot change from %s to %s (isLimited, isLimitedUnique, collectibleItemId)",
+					a.ID, kindWords(inventory.LimitedKind(kind)), kindWords(a.Limited))
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		if err == nil && typ != int(a.Type) {
+			if err := im.exec("UPDATE user_assets SET asset_type = $1 WHERE asset_id = $2", int(a.Type), a.ID); err != nil {
+				return err
+			}
+		}
+		err = im.exec(`INSERT INTO assets (id, name, asset_type, creator_type, creator_id, limited, collectible_item_id,
 			rap, original_price, stock, price, moderation, created, updated)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, asset_type = excluded.asset_type,
@@ -230,6 +257,19 @@ func (im *importer) assets(f *inventory.Fixture) error {
 		}
 	}
 	return nil
+}
+
+// kindWords names a limited kind as a fixture document states it.
+func kindWords(k inventory.LimitedKind) string {
+	switch k {
+	case inventory.Limited:
+		return "a limited"
+	case inventory.LimitedUnique:
+		return "a limited-unique asset"
+	case inventory.Collectible:
+		return "a UGC collectible"
+	}
+	return "a non-limited asset"
 }
 
 // completeCopy checks a document's copy against its asset's kind and fills

@@ -2,6 +2,7 @@ package inventorytest
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -100,6 +101,57 @@ func (s *suite) importTests(t *testing.T) {
 		u, err = st.User(bg, 261)
 		must(t, err)
 		eq(t, "other user", u.Name, "Shedletsky")
+	})
+
+	t.Run("AssetChanges", func(t *testing.T) {
+		// Copies follow a change of their asset's type; its limited kind
+		// may change only while it has no copies. Fixture documents and
+		// streams alike.
+		loads := map[string]func(inventory.Store, *inventory.Fixture) error{
+			"Import": func(st inventory.Store, f *inventory.Fixture) error { return st.Import(bg, f) },
+			"ImportStream": func(st inventory.Store, f *inventory.Fixture) error {
+				done := false
+				_, err := st.ImportStream(bg, func() (*inventory.Fixture, error) {
+					if done {
+						return nil, io.EOF
+					}
+					done = true
+					return f, nil
+				}, nil)
+				return err
+			},
+		}
+		for name, load := range loads {
+			t.Run(name, func(t *testing.T) {
+				st := s.example(t)
+				builderman := inventory.Agent{Type: inventory.AgentUser, ID: 156}
+				must(t, load(st, parse(t, `{"assets": [{"id": 1365767, "name": "Builder Hat",
+					"assetType": "Hat", "creator": {"type": "User", "id": 156}}]}`)))
+				hats := listAll(t, st, inventory.UserAssetQuery{Owner: builderman, Types: []inventory.AssetType{inventory.AssetType(8)}})
+				if !strings.Contains(ids(hats), "600000001") {
+					t.Fatalf("builderman's hats after the shirt became a hat: %s", ids(hats))
+				}
+				shirts := listAll(t, st, inventory.UserAssetQuery{Owner: builderman, Types: []inventory.AssetType{inventory.AssetType(11)}})
+				eq(t, "builderman's shirts", len(shirts), 0)
+
+				wantErr(t, load(st, parse(t, `{"assets": [{"id": 48159815, "name": "Shadow Dancer",
+					"assetType": "Hat", "creator": {"type": "User", "id": 1}}]}`)), inventory.KindInvalid,
+					"assets[0]: asset 48159815 has owned copies, so it cannot change from a limited-unique asset to a non-limited asset (isLimited, isLimitedUnique, collectibleItemId)")
+				a, err := st.Asset(bg, 48159815)
+				must(t, err)
+				eq(t, "kind after the refused change", a.Limited, inventory.LimitedUnique)
+				eq(t, "name after the refused change", a.Name, "Shadow Dancer")
+
+				// Without copies the kind may change.
+				must(t, load(st, parse(t, `{"assets": [{"id": 9301, "name": "Plain",
+					"assetType": "Hat", "creator": {"type": "User", "id": 1}}]}`)))
+				must(t, load(st, parse(t, `{"assets": [{"id": 9301, "name": "Numbered", "isLimitedUnique": true,
+					"assetType": "Hat", "creator": {"type": "User", "id": 1}}]}`)))
+				a, err = st.Asset(bg, 9301)
+				must(t, err)
+				eq(t, "kind of an asset without copies", a.Limited, inventory.LimitedUnique)
+			})
+		}
 	})
 
 	t.Run("GeneratedIDsAndSerials", func(t *testing.T) {
