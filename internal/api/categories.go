@@ -2,8 +2,6 @@ package api
 
 import (
 	"net/http"
-
-	"github.com/inventoryd/inventoryd/internal/inventory"
 )
 
 // categoryItem is AssetsExplorerCategoryItemModel ("type" as a name, §2.6).
@@ -24,95 +22,146 @@ type category struct {
 	Items        []categoryItem `json:"items"`
 }
 
-// catItem is one static entry: an asset type (by id) or a bundle type.
+// shownOn says on which pages a category or an item appears. The real list
+// depends on inventory vs favorites and on viewer == owner (§3.2 [S]).
+type shownOn uint8
+
+const (
+	allPages     shownOn = iota
+	inventoryTab         // the inventory page, any viewer
+	favoritesTab         // the favorites page, any viewer
+	ownInventory         // the inventory page, the owner viewing it
+	notOwnInv            // every page but the owner's own inventory
+)
+
+func (s shownOn) on(favorites, owner bool) bool {
+	switch s {
+	case inventoryTab:
+		return !favorites
+	case favoritesTab:
+		return favorites
+	case ownInventory:
+		return !favorites && owner
+	case notOwnInv:
+		return favorites || !owner
+	}
+	return true
+}
+
+// catItem is one static item of a category.
 type catItem struct {
-	display   string
-	id        int64
-	bundle    string // bundle type name; empty for asset types
-	filter    string
-	ownerOnly bool
+	name, display string
+	id            int64
+	typ           string // "AssetType" or "Bundle" (§2.6)
+	categoryType  string
+	filter        string // empty: null
+	shown         shownOn
 }
 
 type catDef struct {
-	name, display string
-	items         []catItem
-	inventory     bool // shown on the inventory page
-	favorites     bool // shown on the favorites page
-	ownerOnly     bool
+	name, display, categoryType string
+	shown                       shownOn
+	items                       []catItem
 }
 
-// categoryDefs is the static category list of wire-behaviour.md §3.2 [S],
-// after RoSeal's replacement for the real page (shape-compatible).
-// displayName is not localized here.
+// asset and bundle build items whose displayName is their English name
+// (displayName is localized on Roblox, §3.2 [S]; we serve en-us only).
+func asset(name string, id int64, categoryType string) catItem {
+	return catItem{name: name, display: name, id: id, typ: "AssetType", categoryType: categoryType}
+}
+
+func bundle(name string, id int64, categoryType string) catItem {
+	return catItem{name: name, display: name, id: id, typ: "Bundle", categoryType: categoryType}
+}
+
+// sub is a places/private-servers sub-tab: the only items with a filter.
+func sub(name string, id int64, filter string, shown shownOn) catItem {
+	return catItem{name: name, display: name, id: id, typ: "AssetType", categoryType: filter, filter: filter, shown: shown}
+}
+
+// single is a category of one asset-type item with the same labels.
+func single(name, display string, id int64, categoryType string, shown shownOn) catDef {
+	it := asset(display, id, categoryType)
+	return catDef{name: name, display: display, categoryType: categoryType, shown: shown, items: []catItem{it}}
+}
+
+// categoryDefs is the static list of wire-behaviour.md §3.2 [S], in the
+// order of its source, RoSeal's src/ts/specials/getInventoryFavoritesCategories.tsx
+// (a stand-in for the real page's response, shape-compatible with it).
+// Names, category types and item category types are §3.2's; where §3.2
+// lists only an id, the rest is the source's (docs/compatibility.md).
 var categoryDefs = []catDef{
-	{name: "Places", display: "Places", inventory: true, favorites: true, items: []catItem{
-		{display: "Created", id: 9, filter: "Created", ownerOnly: true}, {display: "Purchased", id: 9, filter: "Purchased", ownerOnly: true},
-		{display: "My Games", id: 9, filter: "MyGames", ownerOnly: true}, {display: "Other Games", id: 9, filter: "OtherGames", ownerOnly: true},
-		{display: "Places", id: 9}}},
-	{name: "PrivateServers", display: "Private Servers", inventory: true, ownerOnly: true, items: []catItem{
-		{display: "My Private Servers", id: 9, filter: "MyPrivateServers"}, {display: "Other Private Servers", id: 9, filter: "OtherPrivateServers"}}},
-	{name: "Accessories", display: "Accessories", inventory: true, favorites: true, items: []catItem{
-		{display: "Head", id: 8}, {display: "Face", id: 42}, {display: "Neck", id: 43}, {display: "Shoulder", id: 44},
-		{display: "Front", id: 45}, {display: "Back", id: 46}, {display: "Waist", id: 47}, {display: "Gear", id: 19}}},
-	{name: "Hair", display: "Hair", inventory: true, favorites: true, items: []catItem{{display: "Hair", id: 41}}},
-	{name: "Tops", display: "Tops", inventory: true, favorites: true, items: []catItem{
-		{display: "T-Shirts", id: 64}, {display: "Shirts", id: 65}, {display: "Sweaters", id: 68}, {display: "Jackets", id: 67}}},
-	{name: "Bottoms", display: "Bottoms", inventory: true, favorites: true, items: []catItem{
-		{display: "Pants", id: 66}, {display: "Shorts", id: 69}, {display: "Dresses & Skirts", id: 72}}},
-	{name: "Shoes", display: "Shoes", inventory: true, favorites: true, items: []catItem{
-		{display: "Left Shoes", id: 70}, {display: "Right Shoes", id: 71}}},
-	{name: "ClassicClothing", display: "Classic Clothing", inventory: true, favorites: true, items: []catItem{
-		{display: "Classic T-shirts", id: 2}, {display: "Classic Shirts", id: 11}, {display: "Classic Pants", id: 12}}},
-	{name: "Bundle", display: "Bundles", inventory: true, favorites: true, items: []catItem{
-		{display: "Body Parts", id: 1, bundle: "BodyParts"}, {display: "Avatar Animations", id: 2, bundle: "AvatarAnimations"},
-		{display: "Shoes", id: 3, bundle: "Shoes"}, {display: "Heads", id: 4, bundle: "DynamicHead"}}},
-	{name: "BodyParts", display: "Body Parts", inventory: true, favorites: true, items: []catItem{
-		{display: "Classic Heads", id: 17}, {display: "Torsos", id: 27}, {display: "Right Arms", id: 28}, {display: "Left Arms", id: 29},
-		{display: "Left Legs", id: 30}, {display: "Right Legs", id: 31}}},
-	{name: "Face", display: "Faces", inventory: true, favorites: true, items: []catItem{{display: "Faces", id: 18}}},
-	{name: "Makeup", display: "Makeup", inventory: true, favorites: true, items: []catItem{
-		{display: "Eyebrows", id: 76}, {display: "Eyelashes", id: 77}, {display: "Faces", id: 88}, {display: "Lips", id: 89}, {display: "Eyes", id: 90}}},
-	{name: "AvatarAnimations", display: "Avatar Animations", inventory: true, favorites: true, items: []catItem{
-		{display: "Run", id: 53}, {display: "Walk", id: 55}, {display: "Fall", id: 50}, {display: "Jump", id: 52},
-		{display: "Idle", id: 51}, {display: "Swim", id: 54}, {display: "Climb", id: 48}}},
-	{name: "EmoteAnimation", display: "Emotes", inventory: true, favorites: true, items: []catItem{{display: "Emotes", id: 61}}},
-	{name: "Avatar", display: "Avatars", favorites: true, items: []catItem{{display: "Avatars", id: 16}}},
-	{name: "Badge", display: "Badges", inventory: true, items: []catItem{{display: "Badges", id: 21}}},
-	{name: "GamePass", display: "Passes", inventory: true, favorites: true, items: []catItem{{display: "Passes", id: 34}}},
-	{name: "Decal", display: "Decals", inventory: true, favorites: true, items: []catItem{{display: "Decals", id: 13}}},
-	{name: "Model", display: "Models", inventory: true, favorites: true, items: []catItem{{display: "Models & Packages", id: 10}}},
-	{name: "Plugin", display: "Plugins", inventory: true, favorites: true, items: []catItem{{display: "Plugins", id: 38}}},
-	{name: "Animation", display: "Animations", inventory: true, favorites: true, items: []catItem{{display: "Animations", id: 24}}},
-	{name: "Audio", display: "Audio", inventory: true, favorites: true, items: []catItem{{display: "Audio", id: 3}}},
-	{name: "Video", display: "Videos", inventory: true, favorites: true, items: []catItem{{display: "Videos", id: 62}}},
-	{name: "MeshPart", display: "Meshes", inventory: true, favorites: true, items: []catItem{{display: "Meshes", id: 40}}},
-	{name: "Font", display: "Fonts", favorites: true, items: []catItem{{display: "Font Families", id: 73}, {display: "Font Faces", id: 74}}},
-	{name: "AvatarBackground", display: "Backgrounds", inventory: true, favorites: true, items: []catItem{{display: "Backgrounds", id: 92}}},
+	single("Classic Heads", "Classic Heads", 17, "Head", allPages),
+	single("Faces", "Faces", 18, "Face", allPages),
+	{name: "Fonts", display: "Fonts", categoryType: "Font", shown: favoritesTab, items: []catItem{
+		asset("Font Families", 73, "FontFamily"), asset("Font Faces", 74, "FontFace")}},
+	single("Decals", "Decals", 13, "Decal", allPages),
+	{name: "Models", display: "Models", categoryType: "Model", items: []catItem{asset("Models & Packages", 10, "Model")}},
+	// The source gives Other Private Servers id 11, not 9; kept as is.
+	{name: "Private Servers", display: "Private Servers", categoryType: "PrivateServers", shown: ownInventory, items: []catItem{
+		sub("My Private Servers", 9, "MyPrivateServers", allPages), sub("Other Private Servers", 11, "OtherPrivateServers", allPages)}},
+	single("Badges", "Badges", 21, "Badge", inventoryTab),
+	single("Game Passes", "Game Passes", 34, "GamePass", inventoryTab),
+	single("Plugins", "Plugins", 38, "Plugin", allPages),
+	single("Animations", "Animations", 24, "Animation", allPages),
+	single("Audio", "Audio", 3, "Audio", allPages),
+	single("MeshParts", "Meshes", 40, "MeshPart", allPages),
+	single("Backgrounds", "Backgrounds", 92, "AvatarBackground", allPages),
+	{name: "Makeup", display: "Makeup", categoryType: "Makeup", items: []catItem{
+		asset("Eyebrows", 76, "Eyebrows"), asset("Eyelashes", 77, "Eyelashes"), asset("Faces", 88, "Faces"),
+		asset("Lips", 89, "Lips"), asset("Eyes", 90, "Eyes")}},
+	single("Video", "Video", 62, "Video", allPages),
+	{name: "Bundles", display: "Bundles", categoryType: "Bundle", items: []catItem{
+		bundle("Body Parts", 1, "BodyParts"), bundle("Avatar Animations", 2, "AvatarAnimations"),
+		bundle("Shoes", 3, "Shoes"), bundle("Heads", 4, "DynamicHead")}},
+	{name: "Body Parts", display: "Body Parts", categoryType: "BodyParts", items: []catItem{
+		asset("Torso", 27, "Body"), asset("Right Arm", 28, "RightArm"), asset("Left Arm", 29, "LeftArm"),
+		asset("Left Leg", 30, "LeftLeg"), asset("Right Leg", 31, "RightLeg")}},
+	{name: "Accessories", display: "Accessories", categoryType: "Accessories", items: []catItem{
+		asset("Head", 8, "Hat"), asset("Face", 42, "FaceAccessory"), asset("Neck", 43, "NeckAccessory"),
+		asset("Shoulder", 44, "ShoulderAccessory"), asset("Front", 45, "FrontAccessory"), asset("Back", 46, "BackAccessory"),
+		asset("Waist", 47, "WaistAccessory"), asset("Gear", 19, "Gear")}},
+	{name: "Classic Clothing", display: "Classic Clothing", categoryType: "ClassicClothing", items: []catItem{
+		asset("Classic T-shirts", 2, "TShirt"), asset("Classic Shirts", 11, "Shirt"), asset("Classic Pants", 12, "Pants")}},
+	single("Hair Accessories", "Hair", 41, "HairAccessory", allPages),
+	single("Avatars", "Avatars", 16, "Avatars", favoritesTab),
+	{name: "Tops", display: "Tops", categoryType: "Tops", items: []catItem{
+		asset("T-shirts", 64, "TShirtAccessory"), asset("Shirts", 65, "ShirtAccessory"),
+		asset("Sweaters", 68, "SweaterAccessory"), asset("Jackets", 67, "JacketAccessory")}},
+	{name: "Bottoms", display: "Bottoms", categoryType: "Bottoms", items: []catItem{
+		asset("Pants", 66, "PantsAccessory"), asset("Shorts", 69, "ShortsAccessory"), asset("Skirts", 72, "SkirtsAccessory")}},
+	{name: "Shoes", display: "Shoes", categoryType: "Shoes", items: []catItem{
+		asset("Left Shoe", 70, "LeftShoeAccessory"), asset("Right Shoe", 71, "RightShoeAccessory")}},
+	single("Emote Animations", "Emotes", 61, "EmoteAnimation", allPages),
+	// The owner's inventory gets the four places sub-tabs instead of the
+	// plain Places item (§3.3 names the filters).
+	{name: "Places", display: "Places", categoryType: "Place", items: []catItem{
+		sub("Created by Me", 9, "Created", ownInventory), sub("Purchased", 9, "Purchased", ownInventory),
+		sub("My Experiences", 9, "MyGames", ownInventory), sub("Other Experiences", 9, "OtherGames", ownInventory),
+		{name: "Places", display: "Places", id: 9, typ: "AssetType", categoryType: "Place", shown: notOwnInv}}},
+	{name: "Avatar Animations", display: "Avatar Animations", categoryType: "AvatarAnimations", items: []catItem{
+		asset("Run", 53, "AvatarAnimations"), asset("Walk", 55, "AvatarAnimations"), asset("Fall", 50, "AvatarAnimations"),
+		asset("Jump", 52, "AvatarAnimations"), asset("Idle", 51, "AvatarAnimations"), asset("Swim", 54, "AvatarAnimations"),
+		asset("Climb", 48, "AvatarAnimations")}},
 }
 
-// buildCategories renders the list for one page (inventory or favorites);
-// owner-only entries (places sub-tabs, private servers) appear only when
-// the viewer is the owner (§3.2).
+// buildCategories renders the list for one page (inventory or favorites)
+// and one viewer (the owner or anyone else).
 func buildCategories(favorites, owner bool) []category {
 	out := []category{}
 	for _, d := range categoryDefs {
-		if (favorites && !d.favorites) || (!favorites && !d.inventory) || (d.ownerOnly && !owner) {
+		if !d.shown.on(favorites, owner) {
 			continue
 		}
-		c := category{Name: d.name, DisplayName: d.display, CategoryType: d.name, Items: []categoryItem{}}
+		c := category{Name: d.name, DisplayName: d.display, CategoryType: d.categoryType, Items: []categoryItem{}}
 		for _, it := range d.items {
-			if it.ownerOnly && (!owner || favorites) {
+			if !it.shown.on(favorites, owner) {
 				continue
 			}
-			ci := categoryItem{DisplayName: it.display, ID: it.id, CategoryType: d.name, Type: "AssetType"}
-			if it.bundle != "" {
-				ci.Type, ci.Name = "Bundle", it.bundle
-			} else {
-				ci.Name = inventory.AssetType(it.id).String()
-			}
+			ci := categoryItem{Name: it.name, DisplayName: it.display, ID: it.id, Type: it.typ, CategoryType: it.categoryType}
 			if it.filter != "" {
 				f := it.filter
-				ci.Filter, ci.Name = &f, it.filter
+				ci.Filter = &f
 			}
 			c.Items = append(c.Items, ci)
 		}

@@ -235,22 +235,7 @@ func TestReadEndpoints(t *testing.T) {
 			{name: "can view unknown", path: "/v1/users/999/can-view-inventory", want: 400, code: 1},
 			{name: "can view banned", path: "/v1/users/2004/can-view-inventory", want: 400, code: 1},
 
-			// GET /v1/users/{userId}/categories(/favorites)
-			{name: "categories anonymous", path: "/v1/users/156/categories", want: 200, check: func(t *testing.T, r resp) {
-				if hasFilter(t, r, "Created") || hasCategory(t, r, "PrivateServers") || !hasCategory(t, r, "Accessories") {
-					t.Fatalf("owner-only entries shown to a stranger: %s", r.body)
-				}
-			}},
-			{name: "categories owner", path: "/v1/users/156/categories", session: builderman, want: 200, check: func(t *testing.T, r resp) {
-				if !hasFilter(t, r, "Created") || !hasCategory(t, r, "PrivateServers") {
-					t.Fatalf("owner sees places sub-tabs: %s", r.body)
-				}
-			}},
-			{name: "favorites", path: "/v1/users/156/categories/favorites", want: 200, check: func(t *testing.T, r resp) {
-				if !hasCategory(t, r, "Avatar") || hasCategory(t, r, "Badge") {
-					t.Fatalf("favorites: %s", r.body)
-				}
-			}},
+			// GET /v1/users/{userId}/categories(/favorites): categories_test.go
 
 			// GET /v1/users/{userId}/items/{itemType}/{itemTargetId} and /is-owned
 			{name: "items asset", path: "/v1/users/156/items/Asset/1028606", want: 200,
@@ -330,36 +315,6 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-func categoriesOf(t *testing.T, r resp) []map[string]any {
-	var b struct {
-		Categories []map[string]any `json:"categories"`
-	}
-	if err := json.Unmarshal(r.body, &b); err != nil {
-		t.Fatal(err)
-	}
-	return b.Categories
-}
-
-func hasCategory(t *testing.T, r resp, name string) bool {
-	for _, c := range categoriesOf(t, r) {
-		if c["name"] == name {
-			return true
-		}
-	}
-	return false
-}
-
-func hasFilter(t *testing.T, r resp, filter string) bool {
-	for _, c := range categoriesOf(t, r) {
-		for _, it := range c["items"].([]any) {
-			if it.(map[string]any)["filter"] == filter {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // messageIs checks the first error's message.
