@@ -18,14 +18,20 @@ var collectionTypes = func() map[inventory.AssetType]bool {
 	return m
 }()
 
-// collectionItem runs the checks of POST and DELETE: session (401), CSRF
-// (403 code 0), item type 0..3 (400 code 1), item exists (400 codes 2, 3),
-// and, when adding, type allowed (403 codes 5, 6). The swagger lists codes
-// 5 and 6 for POST only: DELETE answers 8 for an item that is not in the
-// collection whatever its type, and removes one that is even if its type
-// is not one a collection accepts (a fixture may have put it there).
+// collectionItem runs the checks of POST and DELETE: itemTargetId is an
+// int64 (else a route miss, 404, decided before anything else: §2.1 [V]),
+// session (401), CSRF (403 code 0), item type 0..3 (400 code 1), item
+// exists (400 codes 2, 3), and, when adding, type allowed (403 codes 5,
+// 6). The swagger lists codes 5 and 6 for POST only: DELETE answers 8 for
+// an item that is not in the collection whatever its type, and removes one
+// that is even if its type is not one a collection accepts (a fixture may
+// have put it there).
 func (s *Server) collectionItem(r *http.Request, adding bool) (session, inventory.CollectionItem, error) {
 	var it inventory.CollectionItem
+	id, err := pathID(r, "itemTargetId")
+	if err != nil {
+		return session{}, it, err
+	}
 	se, err := s.requireSession(r)
 	if err != nil {
 		return se, it, err
@@ -36,10 +42,6 @@ func (s *Server) collectionItem(r *http.Request, adding bool) (session, inventor
 	t, ok := inventory.ParseItemType(r.PathValue("itemType"))
 	if !ok || t == inventory.ItemAvatar || len(r.PathValue("itemType")) > 20 {
 		return se, it, fail(http.StatusBadRequest, 1, "The item type does not exist.")
-	}
-	id, err := pathID(r, "itemTargetId")
-	if err != nil {
-		return se, it, err
 	}
 	it = inventory.CollectionItem{Type: t, ItemID: id}
 	ctx := r.Context()

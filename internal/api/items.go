@@ -11,17 +11,22 @@ const maxItemCopies = 100
 
 // ownedItems resolves GET /v1/users/{userId}/items/{itemType}/{itemTargetId}
 // and its /is-owned twin. itemType is a name in any case or a number
-// (§3.1). Checks: item type (400 code 6), user (400 code 1), then the item
-// (codes 7 asset, 5 game pass, 10 badge, 12 bundle). One entry per owned
-// copy, at most maxCopies; for assets instanceId is the userAssetId.
+// (§3.1). Checks: the int64 path ids userId and itemTargetId (a route
+// miss, 404, before anything else: §2.1 [V]), item type (400 code 6),
+// user (400 code 1), then the item (codes 7 asset, 5 game pass, 10 badge,
+// 12 bundle). One entry per owned copy, at most maxCopies; for assets
+// instanceId is the userAssetId.
 func (s *Server) ownedItems(r *http.Request, maxCopies int) ([]itemModel, error) {
-	t, ok := inventory.ParseItemType(r.PathValue("itemType"))
-	if !ok || t == inventory.ItemAvatar || len(r.PathValue("itemType")) > 20 {
-		return nil, fail(http.StatusBadRequest, 6, "The specified item type does not exist.")
+	if _, err := pathID(r, "userId"); err != nil {
+		return nil, err
 	}
 	target, err := pathID(r, "itemTargetId")
 	if err != nil {
 		return nil, err
+	}
+	t, ok := inventory.ParseItemType(r.PathValue("itemType"))
+	if !ok || t == inventory.ItemAvatar || len(r.PathValue("itemType")) > 20 {
+		return nil, fail(http.StatusBadRequest, 6, "The specified item type does not exist.")
 	}
 	u, err := s.targetUser(r, fail(http.StatusBadRequest, 1, "The specified user does not exist!"))
 	if err != nil {
