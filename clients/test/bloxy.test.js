@@ -243,3 +243,59 @@ describe('bloxy: signed in, User helpers and CursorPage', () => {
     await assert.rejects(client.user.getInventory(), /Cannot read properties of undefined \(reading 'cursor'\)/)
   }))
 })
+
+// bloxy fetches its CSRF token from POST auth.roblox.com/v2/login before
+// every non-GET request (dist/controllers/rest/request/prepare.js,
+// lib/updateXCSRFToken.js: only a 403 with an x-csrf-token header will do).
+describe('bloxy: writes, with the CSRF token from /v2/login', () => {
+  let client
+  before(async () => {
+    client = newClient()
+    await client.login(F.COOKIE)
+  })
+
+  // canView asks inventory.roblox.com's can-view-inventory directly (bloxy
+  // has no method for it), anonymously or with the session cookie.
+  async function canView (userId, signedIn) {
+    const headers = { host: 'inventory.roblox.com' }
+    if (signedIn) headers.cookie = `.ROBLOSECURITY=${F.COOKIE}`
+    const res = await fetch(`${server.url}/v1/users/${userId}/can-view-inventory`, { headers })
+    assert.equal(res.status, 200)
+    return (await res.json()).canView
+  }
+
+  it('user.updateInventoryPrivacy changes the setting; GET inventory-privacy and can-view-inventory follow', () => S(async () => {
+    const me = F.USERS.collector.id
+    assert.deepEqual(await client.user.getInventoryPrivacy(), { inventoryPrivacy: 'AllUsers' })
+    assert.equal(await canView(me, false), true)
+
+    const mark = server.mark()
+    const got = await client.user.updateInventoryPrivacy('NoOne')
+    assert.deepEqual(got, { inventoryPrivacy: 'NoOne', tradePrivacyUpdated: false, privacySettingResponse: 'Accepted' })
+    const [harvest, update] = server.since(mark)
+    assert.deepEqual([harvest.method, harvest.host, harvest.path, harvest.status], ['POST', 'auth.roblox.com', '/v2/login', 403])
+    assert.deepEqual(JSON.parse(harvest.responseBody), errorBody({ code: 0, message: 'Token Validation Failed' }))
+    assert.ok(harvest.responseHeaders['x-csrf-token'], 'the challenge carries a token')
+    assert.deepEqual([update.method, update.host, update.path, update.status], ['POST', 'accountsettings.roblox.com', '/v1/inventory-privacy', 200])
+    assert.equal(update.requestHeaders['x-csrf-token'], harvest.responseHeaders['x-csrf-token'])
+
+    assert.deepEqual(await client.user.getInventoryPrivacy(), { inventoryPrivacy: 'NoOne' })
+    assert.equal(await canView(me, false), false)
+    assert.equal(await canView(me, true), true, 'the owner always sees their own')
+    assertErrorBody(await newClient().apis.inventoryAPI.getUserInventory({ userId: me, assetTypes: ['Hat'] }), F.MSG.v2Private)
+
+    // Back to AllUsers, by number this time, reusing the cached token.
+    const mark2 = server.mark()
+    const back = await client.apis.accountSettingsAPI.updateInventoryPrivacy({ inventoryPrivacy: 6 })
+    assert.equal(back.inventoryPrivacy, 'AllUsers')
+    assert.deepEqual(server.since(mark2).map(e => e.path), ['/v1/inventory-privacy'])
+    assert.equal(await canView(me, false), true)
+  }))
+
+  it('getUsersByUserIds (POST users.roblox.com/v1/users) works once the token can be had', () => S(async () => {
+    const users = await client.getUsersByUserIds([F.USERS.collector.id, F.UNKNOWN_USER])
+    assert.deepEqual(users.map(u => [u.id, u.name]), [[F.USERS.collector.id, F.USERS.collector.name]])
+    const anon = await newClient().getUsersByUserIds([F.USERS.hermit.id])
+    assert.deepEqual(anon.map(u => [u.id, u.name]), [[F.USERS.hermit.id, 'EmuHermit']])
+  }))
+})

@@ -26,10 +26,12 @@ func (s *Server) routes() {
 	m.Handle("POST /v1/collections/items/{itemType}/{itemTargetId}", s.adapt(s.addToCollection))
 	m.Handle("DELETE /v1/collections/items/{itemType}/{itemTargetId}", s.adapt(s.removeFromCollection))
 	// Companion routes real clients call first: users.roblox.com's
-	// authenticated user (noblox setCookie) and auth.roblox.com's logout
-	// (noblox getGeneralToken harvests the CSRF token there).
+	// authenticated user (noblox setCookie), and auth.roblox.com's logout
+	// and login, where noblox (getGeneralToken) and bloxy
+	// (updateXCSRFToken) harvest the CSRF token.
 	m.Handle("GET /v1/users/authenticated", s.adapt(s.authenticatedUser))
 	m.Handle("POST /v2/logout", s.adapt(s.logout))
+	m.Handle("POST /v2/login", s.adapt(s.login))
 	// users.roblox.com user look-ups (bloxy builds user objects from them)
 	// and accountsettings.roblox.com's inventory privacy (companion.go).
 	m.Handle("GET /v1/users/{userId}", s.adapt(s.userDetails))

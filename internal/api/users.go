@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
@@ -98,6 +100,41 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeRaw(w, http.StatusOK, []byte("{}"))
 	return nil
+}
+
+// login serves auth.roblox.com's POST /v2/login for its one use here:
+// bloxy fetches every CSRF token from it (bloxy
+// dist/controllers/rest/lib/updateXCSRFToken.js accepts only a 403 and
+// reads x-csrf-token), so without a valid token it answers the same
+// challenge as logout, bound to the session when a cookie is sent.
+// Password sign-in is not offered: with a valid token the answer is one of
+// the refusals of the auth v2 swagger's login error list (docs/
+// compatibility.md, [I]): a signed-in caller 403 code 12; no user name or
+// password 400 code 3; any credentials 403 code 1, since no inventoryd
+// user has a password.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	se, err := s.viewer(r)
+	if err != nil {
+		return err
+	}
+	if err := s.checkCSRF(r, se); err != nil {
+		return err
+	}
+	if !se.Anonymous() {
+		return fail(http.StatusForbidden, 12, "Existing login session found. Please log out first.")
+	}
+	var req struct {
+		CValue   string `json:"cvalue"`
+		Password string `json:"password"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.CValue == "" || req.Password == "" {
+		var be *bodyError
+		if errors.As(err, &be) {
+			return err
+		}
+		return fail(http.StatusBadRequest, 3, "Username and Password are required. Please try again.")
+	}
+	return fail(http.StatusForbidden, 1, "Incorrect username or password. Please try again.")
 }
 
 // healthz answers 200 once the store is open, migrated and reachable.
