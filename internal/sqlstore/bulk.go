@@ -45,7 +45,7 @@ var userAssetInsertCols = []string{"id", "asset_id", "asset_type", "collectible"
 
 var userInsertCols = []string{"id", "username", "display_name", "membership", "privacy", "banned", "created"}
 
-var ledgerInsertCols = []string{"at", "op", "item_type", "item_id", "user_asset_id", "serial", "instance_id", "to_type", "to_id"}
+var ledgerInsertCols = []string{"at", "op", "item_type", "item_id", "user_asset_id", "serial", "instance_id", "from_type", "from_id", "to_type", "to_id"}
 
 // multiInsert returns an INSERT of n rows of cols, with an upsert tail.
 // On SQLite the placeholders are anonymous "?": the driver looks up every
@@ -69,6 +69,16 @@ func (s *Store) multiInsert(verb, table string, cols []string, n int, tail strin
 	}
 	b.WriteString(tail)
 	return b.String()
+}
+
+// deleteIDs returns a DELETE of the rows of table whose col is one of n
+// values.
+func (s *Store) deleteIDs(table, col string, n int) string {
+	list := inList(1, n)
+	if s.d.Name == "sqlite" {
+		list = strings.TrimSuffix(strings.Repeat("?,", n), ",")
+	}
+	return "DELETE FROM " + table + " WHERE " + col + " IN (" + list + ")"
 }
 
 func upsertTail(cols []string) string {
@@ -144,7 +154,7 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 	b := &bulk{ctx: ctx, tx: tx, s: s, im: &importer{ctx: ctx, tx: tx, s: s, stmts: map[string]*sql.Stmt{},
 		known: map[string]map[int64]bool{}}, assets: map[int64]*bulkAsset{}, now: ms(s.now())}
 	defer b.close()
-	b.copies = &rowBuffer{b: b, table: "user_assets", cols: userAssetInsertCols, tail: upsertTail(userAssetInsertCols), keys: map[int64]struct{}{}}
+	b.copies = &rowBuffer{b: b, table: "user_assets", cols: userAssetInsertCols, replace: true, fail: true, keys: map[int64]struct{}{}}
 	b.fresh = &rowBuffer{b: b, table: "user_assets", cols: userAssetInsertCols, fail: true, tableMax: &b.tableMax}
 	b.ledger = &rowBuffer{b: b, table: "ownership_ledger", cols: ledgerInsertCols, fail: true}
 	b.users = &rowBuffer{b: b, table: "users", cols: userInsertCols, tail: upsertTail(userInsertCols), keys: map[int64]struct{}{}}
@@ -270,6 +280,11 @@ type rowBuffer struct {
 	fail bool
 	// ignore: rows whose key is taken are left out.
 	ignore bool
+	// replace: rows whose id (first column) is taken replace those rows:
+	// a delete and an insert, as in Import, not ON CONFLICT (id), which
+	// needs a unique index on id alone — one a table sharded by owner
+	// cannot have (docs/scaling.md).
+	replace bool
 	// tableMax, on the fresh copies' buffer, is the largest id in the
 	// table (SQLite); scratch holds a batch's values without the ids.
 	tableMax *int64
@@ -338,6 +353,19 @@ func (r *rowBuffer) flush() error {
 				}
 				cols, args = cols[1:], r.scratch
 			}
+		}
+	}
+	if r.replace {
+		ids := make([]any, r.n)
+		for i := range ids {
+			ids[i] = r.args[i*len(r.cols)]
+		}
+		del, err := r.b.im.stmt(r.b.s.deleteIDs(r.table, r.cols[0], r.n))
+		if err != nil {
+			return err
+		}
+		if _, err := del.ExecContext(r.b.ctx, ids...); err != nil {
+			return err
 		}
 	}
 	st, err := r.b.im.stmt(r.b.s.multiInsert(verb, r.table, cols, rows, tail))
@@ -485,6 +513,24 @@ func (b *bulk) userAsset(ua *inventory.FixtureUserAsset) error {
 	if err := completeCopy(ua, ai.kind, &b.nextID, &ai.next); err != nil {
 		return err
 	}
+	// A copy the store had before the load is replaced: its ledger row
+	// names the owner it had (from), read after any earlier line of the
+	// stream for it reached the table.
+	var fromType, fromID any
+	if ua.ID <= b.startMax {
+		if _, queued := b.copies.keys[ua.ID]; queued {
+			if err := b.copies.flush(); err != nil {
+				return b.rowError(err)
+			}
+		}
+		from, err := b.im.owner(ua.ID)
+		if err != nil {
+			return err
+		}
+		if from != nil {
+			fromType, fromID = int64(from.Type), from.ID
+		}
+	}
 	// A copy goes to the upsert batch or the plain one; a switch flushes
 	// the other batch first so that rows reach the table in stream order.
 	into, other := b.copies, b.fresh
@@ -520,7 +566,7 @@ func (b *bulk) userAsset(ua *inventory.FixtureUserAsset) error {
 			b.logged = b.tableMax
 		}
 	} else if err := b.ledger.add(b.now, int(inventory.LedgerImport), 0, ua.AssetID, ua.ID, ua.Serial,
-		nullStr(ua.InstanceID), int(ua.Owner.Type), ua.Owner.ID); err != nil {
+		nullStr(ua.InstanceID), fromType, fromID, int(ua.Owner.Type), ua.Owner.ID); err != nil {
 		return err
 	}
 	// Into a store without copies the indexes go at once: rebuilding

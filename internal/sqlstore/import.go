@@ -259,6 +259,28 @@ func (im *importer) assets(f *inventory.Fixture) error {
 	return nil
 }
 
+// owner returns the owner copy id has in the store, nil when there is
+// no such copy.
+func (im *importer) owner(id int64) (*inventory.Agent, error) {
+	const q = "SELECT owner_type, owner_id FROM user_assets WHERE id = $1"
+	row := func() *sql.Row { return im.tx.QueryRowContext(im.ctx, q, id) }
+	if im.stmts != nil { // prepared once for a stream
+		st, err := im.stmt(q)
+		if err != nil {
+			return nil, err
+		}
+		row = func() *sql.Row { return st.QueryRowContext(im.ctx, id) }
+	}
+	var a inventory.Agent
+	switch err := row().Scan(&a.Type, &a.ID); {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return &a, nil
+}
+
 // kindWords names a limited kind as a fixture document states it.
 func kindWords(k inventory.LimitedKind) string {
 	switch k {
@@ -351,11 +373,16 @@ func (im *importer) userAssets(f *inventory.Fixture) error {
 		}
 		// A copy named again is replaced: a delete and an insert, not ON
 		// CONFLICT (id), which needs a unique index on id alone — one a
-		// table sharded by owner cannot have (docs/scaling.md).
+		// table sharded by owner cannot have (docs/scaling.md). Its
+		// ledger row names the owner it had (from).
+		from, err := im.owner(ua.ID)
+		if err != nil {
+			return err
+		}
 		if err := im.exec("DELETE FROM user_assets WHERE id = $1", ua.ID); err != nil {
 			return err
 		}
-		err := im.exec(`INSERT INTO user_assets (id, asset_id, asset_type, collectible, owner_type, owner_id, serial,
+		err = im.exec(`INSERT INTO user_assets (id, asset_id, asset_type, collectible, owner_type, owner_id, serial,
 			instance_id, hold_until, expire_at, created, updated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			ua.ID, ua.AssetID, ai.typ, b2i(kind != inventory.NotLimited), int(ua.Owner.Type), ua.Owner.ID, ua.Serial,
 			nullStr(ua.InstanceID), optMS(ua.HoldUntil), optMS(ua.ExpireAt), ms(ua.Created), ms(ua.Updated))
@@ -368,7 +395,7 @@ func (im *importer) userAssets(f *inventory.Fixture) error {
 		owner := ua.Owner
 		if err := im.s.appendLedger(im.ctx, im.tx, inventory.LedgerEntry{At: im.s.now(), Op: inventory.LedgerImport,
 			ItemType: inventory.ItemAsset, ItemID: ua.AssetID, UserAssetID: ua.ID, Serial: ua.Serial,
-			InstanceID: ua.InstanceID, To: &owner}); err != nil {
+			InstanceID: ua.InstanceID, From: from, To: &owner}); err != nil {
 			return err
 		}
 	}

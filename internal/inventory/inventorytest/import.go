@@ -107,20 +107,6 @@ func (s *suite) importTests(t *testing.T) {
 		// Copies follow a change of their asset's type; its limited kind
 		// may change only while it has no copies. Fixture documents and
 		// streams alike.
-		loads := map[string]func(inventory.Store, *inventory.Fixture) error{
-			"Import": func(st inventory.Store, f *inventory.Fixture) error { return st.Import(bg, f) },
-			"ImportStream": func(st inventory.Store, f *inventory.Fixture) error {
-				done := false
-				_, err := st.ImportStream(bg, func() (*inventory.Fixture, error) {
-					if done {
-						return nil, io.EOF
-					}
-					done = true
-					return f, nil
-				}, nil)
-				return err
-			},
-		}
 		for name, load := range loads {
 			t.Run(name, func(t *testing.T) {
 				st := s.example(t)
@@ -150,6 +136,29 @@ func (s *suite) importTests(t *testing.T) {
 				a, err = st.Asset(bg, 9301)
 				must(t, err)
 				eq(t, "kind of an asset without copies", a.Limited, inventory.LimitedUnique)
+			})
+		}
+	})
+
+	t.Run("ReimportLedger", func(t *testing.T) {
+		// A copy imported again with another owner: its ledger row says
+		// whom it was taken from, as a transfer's does.
+		for name, load := range loads {
+			t.Run(name, func(t *testing.T) {
+				st := s.example(t)
+				// Two parts: two documents, or two lines of one stream
+				// (the second replaces a copy the first queued).
+				must(t, load(st,
+					parse(t, `{"userAssets": [{"userAssetId": 510938273, "assetId": 48159815, "owner": {"type": "User", "id": 2003}, "serialNumber": 150}]}`),
+					parse(t, `{"userAssets": [{"userAssetId": 510938273, "assetId": 48159815, "owner": {"type": "Group", "id": 7}, "serialNumber": 150}]}`)))
+				h, err := st.History(bg, 510938273)
+				must(t, err)
+				var got []string
+				for _, e := range h {
+					got = append(got, fmt.Sprintf("%v %v→%v", e.Op, agentText(e.From), agentText(e.To)))
+				}
+				want := "[Import -→User 261 Import User 261→User 2003 Import User 2003→Group 7]"
+				eq(t, "history", fmt.Sprint(got), want)
 			})
 		}
 	})
@@ -269,4 +278,36 @@ func (s *suite) importTests(t *testing.T) {
 		must(t, err)
 		eq(t, "copies of the fixed document", len(cs), 4)
 	})
+}
+
+// loads are the two ways fixtures reach a store: documents, one
+// transaction each, and one stream of parts.
+var loads = map[string]func(inventory.Store, ...*inventory.Fixture) error{
+	"Import": func(st inventory.Store, fs ...*inventory.Fixture) error {
+		for _, f := range fs {
+			if err := st.Import(bg, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	"ImportStream": func(st inventory.Store, fs ...*inventory.Fixture) error {
+		_, err := st.ImportStream(bg, func() (*inventory.Fixture, error) {
+			if len(fs) == 0 {
+				return nil, io.EOF
+			}
+			f := fs[0]
+			fs = fs[1:]
+			return f, nil
+		}, nil)
+		return err
+	},
+}
+
+// agentText is "-" for no agent, else "User 156".
+func agentText(a *inventory.Agent) string {
+	if a == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%v %d", a.Type, a.ID)
 }
