@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -35,32 +36,50 @@ func (s *Server) checkVisible(r *http.Request, u inventory.User, hidden *apiErro
 	return nil
 }
 
-// inventoryByTypes serves GET /v2/users/{userId}/inventory. assetTypes is
-// required, by name or number, comma-separated or repeated; GamePass and
-// Badge are refused ("GamePass and Badges not allowed.", swagger). Rows are
-// ordered by (assetType, userAssetId), the MultiTypeExclusiveStartKey of
-// the 2024 swagger's cursor model (wire-behaviour.md §2.5).
-func (s *Server) inventoryByTypes(w http.ResponseWriter, r *http.Request) error {
-	u, err := s.targetUser(r, errInvalidUserV2)
-	if err != nil {
-		return err
-	}
-	q := r.URL.Query()
+// The listings check in one order (docs/compatibility.md, "Order of
+// checks"): the int64 path ids (a route miss, 404); the session where
+// one is required (401); then everything decidable from the request
+// alone, as ASP.NET binds and validates parameters before the action
+// runs: path enums, filters, limit, sortOrder, cursor (its binding names
+// the path's subject, known without a lookup); and only then what needs
+// the store: the subject exists (400), the viewer may see it (403).
+
+// parseAssetTypesV2 reads the required assetTypes of the v2 multi-type
+// listing: names or numbers, comma-separated or repeated, 1..100 of them;
+// GamePass and Badge are refused ("GamePass and Badges not allowed.",
+// swagger). The types come back sorted, without duplicates.
+func parseAssetTypesV2(q url.Values) ([]inventory.AssetType, error) {
 	names := queryValues(q, "assetTypes")
 	if len(names) == 0 || len(names) > 100 {
-		return errInvalidAssetTypeV2
+		return nil, errInvalidAssetTypeV2
 	}
 	var types []inventory.AssetType
 	for _, n := range names {
 		t, ok := inventory.ParseAssetType(n)
 		if !ok || t == inventory.AssetTypeGamePass || t == inventory.AssetTypeBadge {
-			return errInvalidAssetTypeV2
+			return nil, errInvalidAssetTypeV2
 		}
 		if !slices.Contains(types, t) {
 			types = append(types, t)
 		}
 	}
 	slices.Sort(types)
+	return types, nil
+}
+
+// inventoryByTypes serves GET /v2/users/{userId}/inventory. Rows are
+// ordered by (assetType, userAssetId), the MultiTypeExclusiveStartKey of
+// the 2024 swagger's cursor model (wire-behaviour.md §2.5).
+func (s *Server) inventoryByTypes(w http.ResponseWriter, r *http.Request) error {
+	uid, err := pathID(r, "userId")
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	types, err := parseAssetTypesV2(q)
+	if err != nil {
+		return err
+	}
 	hideDis, err := queryBool(q, "filterDisapprovedAssets")
 	if err != nil {
 		return err
@@ -69,15 +88,19 @@ func (s *Server) inventoryByTypes(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if err := s.checkVisible(r, u, errHiddenV2); err != nil {
+	tn := make([]string, len(types))
+	for i, t := range types {
+		tn[i] = t.String()
+	}
+	pr, err := s.parsePage(q, inventory.Discriminator("inventory", uid, strings.Join(tn, ","), hideDis, approvedOnly), true)
+	if err != nil {
 		return err
 	}
-	var tn []string
-	for _, t := range types {
-		tn = append(tn, t.String())
-	}
-	pr, err := s.parsePage(q, inventory.Discriminator("inventory", u.ID, strings.Join(tn, ","), hideDis, approvedOnly), true)
+	u, err := s.targetUser(r, errInvalidUserV2)
 	if err != nil {
+		return err
+	}
+	if err := s.checkVisible(r, u, errHiddenV2); err != nil {
 		return err
 	}
 	pg, err := fetchPage(s, pr, func(p inventory.Page) ([]inventory.UserAsset, error) {
@@ -96,7 +119,7 @@ func (s *Server) inventoryByTypes(w http.ResponseWriter, r *http.Request) error 
 // inventoryByType serves GET /v2/users/{userId}/inventory/{assetTypeId}: one
 // InventoryItemModel per owned copy, ordered by userAssetId.
 func (s *Server) inventoryByType(w http.ResponseWriter, r *http.Request) error {
-	u, err := s.targetUser(r, errInvalidUserV2)
+	uid, err := pathID(r, "userId")
 	if err != nil {
 		return err
 	}
@@ -108,11 +131,15 @@ func (s *Server) inventoryByType(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errInvalidAssetTypeV2
 	}
-	if err := s.checkVisible(r, u, errHiddenV2); err != nil {
+	pr, err := s.parsePage(r.URL.Query(), inventory.Discriminator("inventoryByType", uid, int(t)), true)
+	if err != nil {
 		return err
 	}
-	pr, err := s.parsePage(r.URL.Query(), inventory.Discriminator("inventoryByType", u.ID, int(t)), true)
+	u, err := s.targetUser(r, errInvalidUserV2)
 	if err != nil {
+		return err
+	}
+	if err := s.checkVisible(r, u, errHiddenV2); err != nil {
 		return err
 	}
 	pg, err := fetchPage(s, pr, func(p inventory.Page) ([]inventory.UserAsset, error) {
@@ -136,8 +163,7 @@ func (s *Server) inventoryByType(w http.ResponseWriter, r *http.Request) error {
 // limited-unique and collectible copies, by userAssetId. A hidden inventory
 // is 403 code 11 (wire-behaviour.md §3.4 [I]).
 func (s *Server) collectibles(w http.ResponseWriter, r *http.Request) error {
-	missing := fail(http.StatusBadRequest, 1, "The specified user does not exist!")
-	u, err := s.targetUser(r, missing)
+	uid, err := pathID(r, "userId")
 	if err != nil {
 		return err
 	}
@@ -151,11 +177,15 @@ func (s *Server) collectibles(w http.ResponseWriter, r *http.Request) error {
 		}
 		types, disc = []inventory.AssetType{t}, t.String()
 	}
-	if err := s.checkVisible(r, u, fail(http.StatusForbidden, 11, "You don't have permissions to view the specified user's inventory.")); err != nil {
+	pr, err := s.parsePage(q, inventory.Discriminator("collectibles", uid, disc), true)
+	if err != nil {
 		return err
 	}
-	pr, err := s.parsePage(q, inventory.Discriminator("collectibles", u.ID, disc), true)
+	u, err := s.targetUser(r, fail(http.StatusBadRequest, 1, "The specified user does not exist!"))
 	if err != nil {
+		return err
+	}
+	if err := s.checkVisible(r, u, fail(http.StatusForbidden, 11, "You don't have permissions to view the specified user's inventory.")); err != nil {
 		return err
 	}
 	pg, err := fetchPage(s, pr, func(p inventory.Page) ([]inventory.UserAsset, error) {

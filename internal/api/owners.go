@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/google/uuid"
 	"github.com/inventoryd/inventoryd/internal/inventory"
@@ -69,13 +68,9 @@ func ownerEntities(rows []inventory.UserAsset, vis []bool) []*relatedEntity {
 	return out
 }
 
-// ownersPage reads one page of an asset's copies (disc binds the cursor;
-// limitEnum selects the 10/25/50/100 enum) and which owners se may see.
-func (s *Server) ownersPage(r *http.Request, a inventory.Asset, se session, disc string, limitEnum bool) (page[inventory.UserAsset], []bool, error) {
-	pr, err := s.parsePage(r.URL.Query(), disc, limitEnum)
-	if err != nil {
-		return page[inventory.UserAsset]{}, nil, err
-	}
+// ownersPage reads one page (pr, parsed before the asset was looked up) of
+// an asset's copies and which owners se may see.
+func (s *Server) ownersPage(r *http.Request, a inventory.Asset, se session, pr pageRequest) (page[inventory.UserAsset], []bool, error) {
 	pg, err := fetchPage(s, pr, func(p inventory.Page) ([]inventory.UserAsset, error) {
 		return s.store.ListAssetOwners(r.Context(), a.ID, p)
 	}, userKey)
@@ -88,8 +83,14 @@ func (s *Server) ownersPage(r *http.Request, a inventory.Asset, se session, disc
 
 // assetOwners serves GET /v2/assets/{assetId}/owners. Owners are listed for
 // limited and collectible assets only; other assets are 403 code 2 (§3.6 [I]).
+// The paging parameters are checked before the asset (inventory.go, the
+// order of checks).
 func (s *Server) assetOwners(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "assetId")
+	if err != nil {
+		return err
+	}
+	pr, err := s.parsePage(r.URL.Query(), inventory.Discriminator("assetOwners", id), true)
 	if err != nil {
 		return err
 	}
@@ -106,7 +107,7 @@ func (s *Server) assetOwners(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pg, vis, err := s.ownersPage(r, a, se, inventory.Discriminator("assetOwners", a.ID), true)
+	pg, vis, err := s.ownersPage(r, a, se, pr)
 	if err != nil {
 		return err
 	}
@@ -121,9 +122,10 @@ func (s *Server) assetOwners(w http.ResponseWriter, r *http.Request) error {
 }
 
 // collectibleItemOwners serves GET /v2/collectible-items/{id}/owners: cookie
-// only; the id must be a UUID of a collectible item (else 400 code 1);
-// sortOrder is the integer 1/2 here (names accepted too); limit has no enum
-// (1..100); rows are ordered by userAssetId.
+// only (401 first); the id must be a UUID (400 code 1, checked with the
+// request's other parameters) of a collectible item (400 code 1, after
+// them); sortOrder is the integer 1/2 here (names accepted too); limit has
+// no enum (1..100); rows are ordered by userAssetId.
 func (s *Server) collectibleItemOwners(w http.ResponseWriter, r *http.Request) error {
 	se, err := s.requireSession(r)
 	if err != nil {
@@ -138,13 +140,20 @@ func (s *Server) collectibleItemOwners(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return invalid
 	}
-	a, err := s.store.AssetByCollectibleItemID(r.Context(), strings.ToLower(itemID.String()))
+	// uuid's String is the lower-case canonical form, the one the store
+	// keeps (fixture.go), so the discriminator is the asset's item id.
+	canonical := itemID.String()
+	pr, err := s.parsePage(r.URL.Query(), inventory.Discriminator("collectibleItemOwners", canonical), false)
+	if err != nil {
+		return err
+	}
+	a, err := s.store.AssetByCollectibleItemID(r.Context(), canonical)
 	if inventory.KindOf(err) == inventory.KindNotFound {
 		return invalid
 	} else if err != nil {
 		return err
 	}
-	pg, vis, err := s.ownersPage(r, a, se, inventory.Discriminator("collectibleItemOwners", a.CollectibleItemID), false)
+	pg, vis, err := s.ownersPage(r, a, se, pr)
 	if err != nil {
 		return err
 	}

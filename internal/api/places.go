@@ -14,13 +14,13 @@ var errPlacesRequest = fail(http.StatusBadRequest, 6, "Invalid request")
 // 0..5 (0..3 in that order, §3.3 [I]; 4 and 5 are valid and empty);
 // itemsPerPage (1..100) and a numeric offset cursor are required (an empty
 // cursor is 0). Created is public; the other tabs follow the inventory
-// privacy setting, 403 code 3 when hidden.
+// privacy setting, 403 code 3 when hidden. The parameters are checked
+// before the user (inventory.go, the order of checks).
 func (s *Server) placesInventory(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	u, err := s.targetUser(r, errPlacesRequest)
-	if err != nil {
+	if _, err := pathID(r, "userId"); err != nil {
 		return err
 	}
+	q := r.URL.Query()
 	rawTab := q.Get("placesTab")
 	tab, ok := inventory.ParsePlacesTab(rawTab)
 	extraTab := rawTab == "4" || rawTab == "5"
@@ -39,6 +39,10 @@ func (s *Server) placesInventory(w http.ResponseWriter, r *http.Request) error {
 		if offset, err = strconv.Atoi(c); err != nil || offset < 0 || offset > 1<<30 {
 			return errPlacesRequest
 		}
+	}
+	u, err := s.targetUser(r, errPlacesRequest)
+	if err != nil {
+		return err
 	}
 	if extraTab || tab != inventory.TabCreated {
 		if err := s.checkVisible(r, u, fail(http.StatusForbidden, 3, "Insufficient permission.")); err != nil {
