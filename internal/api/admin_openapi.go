@@ -189,7 +189,7 @@ func adminOpenAPIDoc() []byte {
 		"paths":      paths,
 		"components": obj{"schemas": adminSchemas, "securitySchemes": obj{"adminKey": obj{"type": "http", "scheme": "bearer"}}},
 	}
-	b, err := json.MarshalIndent(doc, "", "  ")
+	b, err := marshalJSONIndent(doc, "  ")
 	if err != nil {
 		panic(err)
 	}

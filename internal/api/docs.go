@@ -69,8 +69,8 @@ func parseSwaggerDoc(version string, raw []byte) (*swaggerDoc, error) {
 
 // render returns the document with host and schemes replaced.
 func (d *swaggerDoc) render(host, scheme string) []byte {
-	h, _ := json.Marshal(host)
-	sc, _ := json.Marshal([]string{scheme})
+	h, _ := marshalJSON(host)
+	sc, _ := marshalJSON([]string{scheme})
 	var b bytes.Buffer
 	b.Grow(len(d.raw) + len(h))
 	last := 0

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -86,7 +85,8 @@ func writeError(w http.ResponseWriter, r *http.Request, err error, log *slog.Log
 	writeJSON(w, ae.Status, errorBody{Errors: []errorItem{item}})
 }
 
-// writeJSON writes v with Roblox's headers.
+// writeJSON writes v with Roblox's headers and string escaping
+// (wirejson.go).
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	if pa, ok := v.(pageAppender); ok { // hot pages: wirejson.go
 		bp := bufPool.Get().(*[]byte)
@@ -102,7 +102,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 			return
 		}
 	}
-	b, err := json.Marshal(v)
+	b, err := marshalJSON(v)
 	if err != nil {
 		status = http.StatusInternalServerError
 		b = []byte(`{"errors":[{"code":0,"message":"An unknown error occured."}]}`)

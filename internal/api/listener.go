@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"net"
 	"net/http"
 	"strconv"
@@ -104,7 +103,7 @@ func rewriteFrameworkError(p []byte) ([]byte, bool) {
 // envelope, with the headers writeRaw sets, closing the connection as Go's
 // original answer does.
 func frameworkErrorResponse(status int, msg string) []byte {
-	body, _ := json.Marshal(errorBody{Errors: []errorItem{{Code: 0, Message: msg}}})
+	body, _ := marshalJSON(errorBody{Errors: []errorItem{{Code: 0, Message: msg}}})
 	var b bytes.Buffer
 	b.WriteString(goStatusPrefix)
 	b.WriteString(strconv.Itoa(status))

@@ -1,16 +1,50 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
 	"strconv"
 	"sync"
 	"time"
 	"unicode/utf8"
 )
 
+// Every JSON body inventoryd writes escapes strings as Roblox's ASP.NET
+// services do with Newtonsoft.Json's default StringEscapeHandling
+// (JavaScriptUtils.WriteEscapedJavaScriptString): control characters
+// (\b \f \n \r \t, the rest as \u00XX in lower-case hex), '"' and '\'
+// only, plus U+0085, U+2028 and U+2029 as \u escapes. &, <, > and the
+// apostrophe stay as they are, where encoding/json writes \u0026, \u003c
+// and \u003e by default. marshalJSON is encoding/json with that escaping;
+// appendString is the same for the hand-written appenders.
+
+// marshalJSON is json.Marshal with Newtonsoft's default string escaping.
+func marshalJSON(v any) ([]byte, error) { return marshalJSONIndent(v, "") }
+
+// marshalJSONIndent is json.MarshalIndent (prefix "") with Newtonsoft's
+// default string escaping; indent "" is compact.
+func marshalJSONIndent(v any, indent string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", indent)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	b := bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
+	// encoding/json leaves U+0085 raw. Its output is valid UTF-8 and all
+	// non-ASCII bytes are inside strings, so the rune's bytes can be
+	// replaced wherever they occur.
+	if nel := []byte("\u0085"); bytes.Contains(b, nel) {
+		b = bytes.ReplaceAll(b, nel, []byte(`\u0085`))
+	}
+	return b, nil
+}
+
 // Hand-written JSON appenders for the hot wire types: a listing page spent
 // more CPU in encoding/json's reflection than in its SQL (docs/performance.md).
-// Each appender writes exactly the bytes json.Marshal writes for the same
-// value (field order, null for nil pointers, HTML-safe string escaping);
+// Each appender writes exactly the bytes marshalJSON writes for the same
+// value (field order, null for nil pointers, string escaping);
 // wirejson_test.go checks that on edge cases.
 
 // jsonAppender is a value that appends its own JSON encoding.
@@ -22,15 +56,15 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b 
 
 const hexDigits = "0123456789abcdef"
 
-// appendString appends s as encoding/json does with HTML escaping on:
-// <, > and & as \u003c..., invalid UTF-8 as \ufffd, U+2028 and U+2029
-// escaped.
+// appendString appends s as marshalJSON does: Newtonsoft's escaping
+// (above), and invalid UTF-8 as \ufffd, as encoding/json writes it (a .NET
+// string cannot hold any).
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if c >= 0x20 && c != '"' && c != '\\' {
 				i++
 				continue
 			}
@@ -63,9 +97,9 @@ func appendString(b []byte, s string) []byte {
 			start = i
 			continue
 		}
-		if r == '\u2028' || r == '\u2029' {
+		if r == '\u0085' || r == '\u2028' || r == '\u2029' {
 			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			b = append(b, '\\', 'u', hexDigits[r>>12], hexDigits[r>>8&0xF], hexDigits[r>>4&0xF], hexDigits[r&0xF])
 			i += size
 			start = i
 			continue

@@ -2,24 +2,24 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"math/rand/v2"
 	"testing"
 	"time"
 )
 
 // TestAppendersMatchEncodingJSON checks that the hand-written appenders
-// write exactly what json.Marshal writes.
+// write exactly what marshalJSON (encoding/json with Newtonsoft's
+// escaping) writes.
 func TestAppendersMatchEncodingJSON(t *testing.T) {
 	strs := []string{"", "plain", `quote " and \ backslash`, "<script>&amp;</script>", "tab\tnl\ncr\rbs\bff\f",
-		"\x00\x01\x1f\x7f", "héllo wörld ☃ 🎩", "bad \xff\xfe utf8 \xc3", "line\u2028sep\u2029", "Bench Hat 42"}
+		"\x00\x01\x1f\x7f", "héllo wörld ☃ 🎩", "bad \xff\xfe utf8 \xc3", "line\u2028sep\u2029", "next\u0085line", "Bench Hat 42", "A & B <i> 'q'"}
 	n := int64(42)
 	neg := int64(-7)
 	tm := robloxTime(time.Date(2024, 2, 29, 23, 59, 58, 123456789, time.FixedZone("x", 3600)))
 	zero := robloxTime(time.Time{})
 	check := func(name string, v any) {
 		t.Helper()
-		want, err := json.Marshal(v)
+		want, err := marshalJSON(v)
 		if err != nil {
 			t.Fatal(err)
 		}
