@@ -217,6 +217,27 @@ type DocumentWriter struct {
 	section string
 	n       int
 	err     error
+	enc     recordEncoder
+}
+
+// recordEncoder encodes records as the API writes its bodies, leaving
+// &, < and > as they are (Newtonsoft's default; docs/compatibility.md,
+// "String escaping"), which json.Marshal would escape.
+type recordEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+func (e *recordEncoder) encode(rec any) ([]byte, error) {
+	if e.enc == nil {
+		e.enc = json.NewEncoder(&e.buf)
+		e.enc.SetEscapeHTML(false)
+	}
+	e.buf.Reset()
+	if err := e.enc.Encode(rec); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(e.buf.Bytes(), []byte{'\n'}), nil
 }
 
 // NewDocumentWriter returns a RecordSink writing a JSON fixture document to
@@ -231,7 +252,7 @@ func (d *DocumentWriter) write(s string) {
 
 // Record implements RecordSink.
 func (d *DocumentWriter) Record(section string, rec any) error {
-	b, err := json.Marshal(rec)
+	b, err := d.enc.encode(rec)
 	if err != nil {
 		return err
 	}
@@ -265,6 +286,7 @@ func (d *DocumentWriter) Close() error {
 type NDJSONWriter struct {
 	w   io.Writer
 	buf []byte
+	enc recordEncoder
 }
 
 // NewNDJSONWriter returns a RecordSink writing the streaming form to w.
@@ -272,7 +294,7 @@ func NewNDJSONWriter(w io.Writer) *NDJSONWriter { return &NDJSONWriter{w: w} }
 
 // Record implements RecordSink.
 func (n *NDJSONWriter) Record(section string, rec any) error {
-	b, err := json.Marshal(rec)
+	b, err := n.enc.encode(rec)
 	if err != nil {
 		return err
 	}
