@@ -268,6 +268,20 @@ func (s *suite) listings(t *testing.T) {
 			}
 		}
 	})
+	t.Run("expired copies stay", func(t *testing.T) {
+		// docs/compatibility.md, "Expired items": a copy past its expireAt
+		// is owned and listed until something removes it.
+		st := s.example(t)
+		must(t, st.Import(bg, parse(t, `{"userAssets": [{"userAssetId": 900000009, "assetId": 1365767,
+			"owner": {"type": "User", "id": 2003}, "expireAt": "2001-01-01T00:00:00.000Z"}]}`)))
+		cs, err := st.OwnedCopies(bg, 2003, 1365767, 10)
+		must(t, err)
+		eq(t, "expired copies owned", len(cs), 1)
+		rows := listAll(t, st, inventory.UserAssetQuery{Owner: inventory.Agent{Type: inventory.AgentUser, ID: 2003}, Types: []inventory.AssetType{11}})
+		eq(t, "expired copy listed", ids(rows), "[900000009]")
+		exp := ms("2001-01-01T00:00:00Z")
+		eqPtr(t, "its expireAt", rows[0].ExpireAt, &exp)
+	})
 	t.Run("example holds and expiry", func(t *testing.T) {
 		st := s.example(t)
 		rows := listAll(t, st, inventory.UserAssetQuery{Owner: inventory.Agent{Type: inventory.AgentUser, ID: 156}, Types: []inventory.AssetType{8}})
