@@ -9,16 +9,36 @@ import (
 	"github.com/inventoryd/inventoryd/internal/inventory"
 )
 
+// parseInteger reads s as .NET's Int64/Int32.TryParse with
+// NumberStyles.Integer does: the style of ASP.NET's {id:long} route
+// constraint and of int query binding. White space around it (U+0009 to
+// U+000D and U+0020 only), an optional sign, then ASCII digits, leading
+// zeros allowed; the value must fit in bits (32 or 64). Nothing else: no
+// decimal point, exponent, hex, digit separators or non-ASCII digits,
+// which is strconv.ParseInt in base 10. (.NET also skips trailing NULs;
+// we do not.)
+func parseInteger(s string, bits int) (int64, bool) {
+	n, err := strconv.ParseInt(strings.Trim(s, dotnetSpace), 10, bits)
+	return n, err == nil
+}
+
+// dotnetSpace is the white space NumberStyles.AllowLeadingWhite and
+// AllowTrailingWhite skip.
+const dotnetSpace = "\t\n\v\f\r "
+
+// queryInt reads an int32 query parameter the way parseInteger reads it.
+// In a query a '+' is a space (form encoding): limit=+25 is " 25", 25.
+func queryInt(v string) (int, bool) {
+	n, ok := parseInteger(v, 32)
+	return int(n), ok
+}
+
 // pathID parses an int64 path parameter. A value that breaks the int
 // constraint is a route miss: 404 NotFound, like ASP.NET's {userId:long}
 // (wire-behaviour.md §2.1, /v1/users/notAUser).
 func pathID(r *http.Request, name string) (int64, error) {
-	v := r.PathValue(name)
-	if v == "" || len(v) > 20 {
-		return 0, errNotFound
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
+	n, ok := parseInteger(r.PathValue(name), 64)
+	if !ok {
 		return 0, errNotFound
 	}
 	return n, nil
@@ -78,16 +98,16 @@ func parseLimit(q url.Values, enum bool) (int, error) {
 	if v == "" {
 		return 10, nil
 	}
-	n, err := strconv.Atoi(v)
+	n, ok := queryInt(v)
 	if !enum {
 		// No enum (collectible-item owners): a value that is not a number
 		// gets the range message too, not the enum's "Allowed values".
-		if err != nil || n < 1 || n > 100 {
+		if !ok || n < 1 || n > 100 {
 			return 0, errLimitRange
 		}
 		return n, nil
 	}
-	if err != nil {
+	if !ok {
 		return 0, errLimit
 	}
 	for _, l := range pageLimits {

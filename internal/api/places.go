@@ -27,8 +27,8 @@ func (s *Server) placesInventory(w http.ResponseWriter, r *http.Request) error {
 	if !ok && !extraTab {
 		return errPlacesRequest
 	}
-	per, err := strconv.Atoi(q.Get("itemsPerPage"))
-	if err != nil || per < 1 || per > 100 {
+	per, ok := queryInt(q.Get("itemsPerPage"))
+	if !ok || per < 1 || per > 100 {
 		return errPlacesRequest
 	}
 	if !q.Has("cursor") {
@@ -36,7 +36,7 @@ func (s *Server) placesInventory(w http.ResponseWriter, r *http.Request) error {
 	}
 	offset := 0
 	if c := q.Get("cursor"); c != "" {
-		if offset, err = strconv.Atoi(c); err != nil || offset < 0 || offset > 1<<30 {
+		if offset, ok = queryInt(c); !ok || offset < 0 || offset > 1<<30 {
 			return errPlacesRequest
 		}
 	}

@@ -105,7 +105,7 @@ func FuzzQueryParams(f *testing.F) {
 			if !slices.Contains(pageLimits, n) {
 				t.Fatalf("parseLimit(%q, enum) = %d", limit, n)
 			}
-			if want, aerr := strconv.Atoi(limit); limit != "" && (aerr != nil || want != n) || limit == "" && n != 10 {
+			if want, aerr := fzAtoi(limit); limit != "" && (aerr != nil || want != n) || limit == "" && n != 10 {
 				t.Fatalf("parseLimit(%q, enum) = %d", limit, n)
 			}
 		}
@@ -234,13 +234,19 @@ func FuzzQueryHandlers(f *testing.F) {
 			url.Values{"placesTab": {placesTab}, "itemsPerPage": {itemsPerPage}, "cursor": {cursor}}))
 		_, tabOK := inventory.ParsePlacesTab(placesTab)
 		tabOK = tabOK || placesTab == "4" || placesTab == "5"
-		per, perErr := strconv.Atoi(itemsPerPage)
-		off, offErr := strconv.Atoi(cursor)
+		per, perErr := fzAtoi(itemsPerPage)
+		off, offErr := fzAtoi(cursor)
 		valid = tabOK && perErr == nil && per >= 1 && per <= 100 && (cursor == "" || offErr == nil && off >= 0 && off <= 1<<30)
 		if valid != (status == http.StatusOK) || !valid && (status != http.StatusBadRequest || code != 6) {
 			t.Fatalf("placesTab=%q itemsPerPage=%q cursor=%q: %d code %d (documented: %v)", placesTab, itemsPerPage, cursor, status, code, valid)
 		}
 	})
+}
+
+// fzAtoi is the documented reading of an int query parameter (.NET's
+// NumberStyles.Integer): strconv.Atoi after trimming .NET's white space.
+func fzAtoi(v string) (int, error) {
+	return strconv.Atoi(strings.Trim(v, "\t\n\v\f\r "))
 }
 
 // fzSplit is the documented reading of a csv parameter: comma-separated,

@@ -138,3 +138,47 @@ func TestValidationBeforeLookups(t *testing.T) {
 		})
 	})
 }
+
+// TestIntegerSyntax: path ids and int query parameters are read as .NET
+// reads them (Int64/Int32.TryParse with NumberStyles.Integer, the style of
+// ASP.NET's {id:long} constraint and of int query binding): white space
+// around, a sign, leading zeros; nothing else. In a query a '+' is a space
+// (form encoding), so limit=+25 is " 25", and %2B25 is "+25": both 25.
+func TestIntegerSyntax(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open)
+		hats := "/v2/users/156/inventory/8?limit="
+		e.run(t, []call{
+			{name: "limit +25 (a space)", path: hats + "+25", want: 200, check: dataLen(25)},
+			{name: "limit %2B25 (a sign)", path: hats + "%2B25", want: 200, check: dataLen(25)},
+			{name: "limit space and sign", path: hats + "+%2B25", want: 200, check: dataLen(25)},
+			{name: "limit leading zeros", path: hats + "025", want: 200, check: dataLen(25)},
+			{name: "limit many leading zeros", path: hats + "0000000000000000000000000025", want: 200, check: dataLen(25)},
+			{name: "limit white space around", path: hats + "%09%2025%0D%0A", want: 200, check: dataLen(25)},
+			{name: "limit two signs", path: hats + "%2B%2B25", want: 400, code: 0, check: messageIs("Allowed values: 10, 25, 50, 100")},
+			{name: "limit negative", path: hats + "-25", want: 400, code: 0},
+			{name: "limit space inside", path: hats + "2%205", want: 400, code: 0},
+			{name: "limit only white space", path: hats + "%20", want: 400, code: 0},
+			{name: "limit decimal", path: hats + "25.0", want: 400, code: 0},
+			{name: "limit hex", path: hats + "0x19", want: 400, code: 0},
+			{name: "limit no-break space", path: hats + "%C2%A025", want: 400, code: 0},
+			{name: "limit full-width digits", path: hats + "%EF%BC%92%EF%BC%95", want: 400, code: 0},
+			{name: "limit overflow", path: hats + "4294967321", want: 400, code: 0},
+			{name: "collectible-item owners limit +1", path: "/v2/collectible-items/521cca19-75bb-4e05-a0af-633b1532c24d/owners?limit=+1", session: builderman, want: 200, check: dataLen(1)},
+			{name: "collectible-item owners limit %2B001", path: "/v2/collectible-items/521cca19-75bb-4e05-a0af-633b1532c24d/owners?limit=%2B001", session: builderman, want: 200, check: dataLen(1)},
+			{name: "places itemsPerPage and cursor +1", path: "/v1/users/156/places/inventory?placesTab=Created&itemsPerPage=+1&cursor=%2B1", want: 200, check: func(t *testing.T, r resp) {
+				dataLen(1)(t, r)
+				if p := r.json(t); p["previousPageCursor"] != "0" {
+					t.Fatalf("cursor +1 is offset 1: %s", r.body)
+				}
+			}},
+			{name: "places itemsPerPage decimal", path: "/v1/users/156/places/inventory?placesTab=Created&itemsPerPage=1.0&cursor=0", want: 400, code: 6},
+			{name: "path id with a sign", path: "/v1/users/%2B156/can-view-inventory", want: 200, check: bodyIs(`{"canView":true}`)},
+			{name: "path id with white space", path: "/v1/users/%20156%09/can-view-inventory", want: 200, check: bodyIs(`{"canView":true}`)},
+			{name: "path id with many leading zeros", path: "/v1/users/000000000000000000000000000156/can-view-inventory", want: 200, check: bodyIs(`{"canView":true}`)},
+			{name: "path id with a no-break space", path: "/v1/users/%C2%A0156/can-view-inventory", want: 404, code: 0},
+			{name: "path id only white space", path: "/v1/users/%20/can-view-inventory", want: 404, code: 0},
+			{name: "path id space inside", path: "/v1/users/15%206/can-view-inventory", want: 404, code: 0},
+		})
+	})
+}
