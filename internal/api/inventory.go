@@ -92,7 +92,7 @@ func (s *Server) inventoryByTypes(w http.ResponseWriter, r *http.Request) error 
 	for i, t := range types {
 		tn[i] = t.String()
 	}
-	pr, err := s.parsePage(q, inventory.Discriminator("inventory", uid, strings.Join(tn, ","), hideDis, approvedOnly), true)
+	pr, err := s.parsePage(q, inventory.Discriminator("inventory", uid, strings.Join(tn, ","), hideDis, approvedOnly), enumPaging)
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func (s *Server) inventoryByType(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errInvalidAssetTypeV2
 	}
-	pr, err := s.parsePage(r.URL.Query(), inventory.Discriminator("inventoryByType", uid, int(t)), true)
+	pr, err := s.parsePage(r.URL.Query(), inventory.Discriminator("inventoryByType", uid, int(t)), enumPaging)
 	if err != nil {
 		return err
 	}
@@ -177,7 +177,7 @@ func (s *Server) collectibles(w http.ResponseWriter, r *http.Request) error {
 		}
 		types, disc = []inventory.AssetType{t}, t.String()
 	}
-	pr, err := s.parsePage(q, inventory.Discriminator("collectibles", uid, disc), true)
+	pr, err := s.parsePage(q, inventory.Discriminator("collectibles", uid, disc), enumPaging)
 	if err != nil {
 		return err
 	}

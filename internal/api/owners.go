@@ -90,7 +90,7 @@ func (s *Server) assetOwners(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pr, err := s.parsePage(r.URL.Query(), inventory.Discriminator("assetOwners", id), true)
+	pr, err := s.parsePage(r.URL.Query(), inventory.Discriminator("assetOwners", id), enumPaging)
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func (s *Server) collectibleItemOwners(w http.ResponseWriter, r *http.Request) e
 	// uuid's String is the lower-case canonical form, the one the store
 	// keeps (fixture.go), so the discriminator is the asset's item id.
 	canonical := itemID.String()
-	pr, err := s.parsePage(r.URL.Query(), inventory.Discriminator("collectibleItemOwners", canonical), false)
+	pr, err := s.parsePage(r.URL.Query(), inventory.Discriminator("collectibleItemOwners", canonical), collectibleItemPaging)
 	if err != nil {
 		return err
 	}

@@ -14,16 +14,31 @@ type pageRequest struct {
 	disc  string
 }
 
-// parsePage reads limit, sortOrder and cursor. disc binds the cursor to the
-// query: it names the endpoint, the subject and the filters, and the sort
-// order is added here. An empty cursor is the first page (§2.5); a cursor
-// that is malformed, tampered with or issued for another query is 400.
-func (s *Server) parsePage(q url.Values, disc string, limitEnum bool) (pageRequest, error) {
-	limit, err := parseLimit(q, limitEnum)
+// pageSchema is how an endpoint's swagger declares limit and sortOrder.
+type pageSchema struct {
+	limitEnum bool      // limit ∈ {10, 25, 50, 100}; else 1..100
+	sortErr   *apiError // the 400 for a sortOrder outside the enum
+}
+
+var (
+	// enumPaging: owners of an asset, v2 inventory, v1 collectibles.
+	enumPaging = pageSchema{limitEnum: true, sortErr: errSortOrder}
+	// collectibleItemPaging: collectible-item owners, where limit is an
+	// int32 without enum and sortOrder the integer enum {1, 2}.
+	collectibleItemPaging = pageSchema{limitEnum: false, sortErr: errSortOrderInt}
+)
+
+// parsePage reads limit, sortOrder and cursor, in that order, as schema
+// declares them. disc binds the cursor to the query: it names the
+// endpoint, the subject and the filters, and the sort order is added
+// here. An empty cursor is the first page (§2.5); a cursor that is
+// malformed, tampered with or issued for another query is 400.
+func (s *Server) parsePage(q url.Values, disc string, schema pageSchema) (pageRequest, error) {
+	limit, err := parseLimit(q, schema.limitEnum)
 	if err != nil {
 		return pageRequest{}, err
 	}
-	order, err := parseSort(q)
+	order, err := parseSortAs(q, schema.sortErr)
 	if err != nil {
 		return pageRequest{}, err
 	}

@@ -118,11 +118,28 @@ func parseLimit(q url.Values, enum bool) (int, error) {
 	return 0, errLimit
 }
 
-// parseSort reads sortOrder: Asc/Desc in any case or 1/2, default Asc.
+// errSortOrder is the 400 for a sortOrder outside the string enum
+// {Asc, Desc} the swagger declares on most listings, in the "Allowed
+// values" form of the limit error (wire-behaviour.md §2.5 [S]).
+var errSortOrder = &apiError{Status: http.StatusBadRequest, Code: 0, Message: "Allowed values: Asc, Desc", Field: "sortOrder"}
+
+// errSortOrderInt is the same for collectible-item owners, whose swagger
+// declares sortOrder as the integer enum {1, 2}.
+var errSortOrderInt = &apiError{Status: http.StatusBadRequest, Code: 0, Message: "Allowed values: 1, 2", Field: "sortOrder"}
+
+// parseSort reads sortOrder: Asc/Desc in any case or 1/2, default Asc;
+// anything else is errSortOrder.
 func parseSort(q url.Values) (inventory.SortOrder, error) {
+	return parseSortAs(q, errSortOrder)
+}
+
+// parseSortAs is parseSort answering invalid for a value outside the enum.
+// Both spellings are accepted whichever the schema declares (§2.5 [I]):
+// the message names the schema's.
+func parseSortAs(q url.Values, invalid *apiError) (inventory.SortOrder, error) {
 	o, ok := inventory.ParseSortOrder(q.Get("sortOrder"))
 	if !ok {
-		return 0, &apiError{Status: http.StatusBadRequest, Code: 0, Message: "Allowed values: Asc, Desc", Field: "sortOrder"}
+		return 0, invalid
 	}
 	return o, nil
 }

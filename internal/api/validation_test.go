@@ -182,3 +182,24 @@ func TestIntegerSyntax(t *testing.T) {
 		})
 	})
 }
+
+// TestSortOrderMessage: a bad sortOrder is told the values of the
+// endpoint's own schema, in the "Allowed values: ..." form of §2.5:
+// collectible-item owners declares the integer enum {1, 2}, the other
+// listings the string enum {Asc, Desc}. Names and numbers are accepted on
+// both (§2.5 [I]).
+func TestSortOrderMessage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open)
+		item := "/v2/collectible-items/521cca19-75bb-4e05-a0af-633b1532c24d/owners?sortOrder="
+		e.run(t, []call{
+			{name: "collectible-item owners 3", path: item + "3", session: builderman, want: 400, code: 0, check: messageIs("Allowed values: 1, 2")},
+			{name: "collectible-item owners Up", path: item + "Up", session: builderman, want: 400, code: 0, check: messageIs("Allowed values: 1, 2")},
+			{name: "collectible-item owners 2", path: item + "2", session: builderman, want: 200, check: dataLen(2)},
+			{name: "collectible-item owners Desc", path: item + "Desc", session: builderman, want: 200, check: dataLen(2)},
+			{name: "asset owners Up", path: "/v2/assets/48159815/owners?sortOrder=Up", want: 400, code: 0, check: messageIs("Allowed values: Asc, Desc")},
+			{name: "v2 inventory 3", path: "/v2/users/156/inventory/8?sortOrder=3", want: 400, code: 0, check: messageIs("Allowed values: Asc, Desc")},
+			{name: "v1 collectibles Up", path: "/v1/users/156/assets/collectibles?sortOrder=Up", want: 400, code: 0, check: messageIs("Allowed values: Asc, Desc")},
+		})
+	})
+}
