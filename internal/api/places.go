@@ -23,7 +23,8 @@ func (s *Server) placesInventory(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	rawTab := q.Get("placesTab")
 	tab, ok := inventory.ParsePlacesTab(rawTab)
-	extraTab := rawTab == "4" || rawTab == "5"
+	n, isInt := queryInt(rawTab)
+	extraTab := isInt && (n == 4 || n == 5)
 	if !ok && !extraTab {
 		return errPlacesRequest
 	}

@@ -233,7 +233,8 @@ func FuzzQueryHandlers(f *testing.F) {
 		status, code = fzServe(t, s, fzRequest("GET", "/v1/users/156/places/inventory",
 			url.Values{"placesTab": {placesTab}, "itemsPerPage": {itemsPerPage}, "cursor": {cursor}}))
 		_, tabOK := inventory.ParsePlacesTab(placesTab)
-		tabOK = tabOK || placesTab == "4" || placesTab == "5"
+		tab, tabErr := fzAtoi(placesTab)
+		tabOK = tabOK || tabErr == nil && (tab == 4 || tab == 5)
 		per, perErr := fzAtoi(itemsPerPage)
 		off, offErr := fzAtoi(cursor)
 		valid = tabOK && perErr == nil && per >= 1 && per <= 100 && (cursor == "" || offErr == nil && off >= 0 && off <= 1<<30)

@@ -172,6 +172,8 @@ func TestIntegerSyntax(t *testing.T) {
 					t.Fatalf("cursor +1 is offset 1: %s", r.body)
 				}
 			}},
+			{name: "places tab +4 (a space)", path: "/v1/users/156/places/inventory?placesTab=+4&itemsPerPage=10&cursor=0", session: builderman, want: 200, check: dataLen(0)},
+			{name: "places tab %2B05", path: "/v1/users/156/places/inventory?placesTab=%2B05&itemsPerPage=10&cursor=0", session: builderman, want: 200, check: dataLen(0)},
 			{name: "places itemsPerPage decimal", path: "/v1/users/156/places/inventory?placesTab=Created&itemsPerPage=1.0&cursor=0", want: 400, code: 6},
 			{name: "path id with a sign", path: "/v1/users/%2B156/can-view-inventory", want: 200, check: bodyIs(`{"canView":true}`)},
 			{name: "path id with white space", path: "/v1/users/%20156%09/can-view-inventory", want: 200, check: bodyIs(`{"canView":true}`)},
