@@ -60,6 +60,17 @@ func each(ctx context.Context, tx *sql.Tx, q string, fn func(scanner) error) err
 	return rows.Err()
 }
 
+// contents returns a package's contents, and nothing for another type:
+// a store written before an import that changes a package's type deleted
+// its contents may still hold them (docs/fixtures.md: packageAssetIds
+// only on packages).
+func contents(a inventory.Asset, pkgs map[int64][]int64) []int64 {
+	if a.Type != inventory.AssetTypePackage {
+		return nil
+	}
+	return pkgs[a.ID]
+}
+
 type exportStep struct {
 	section, q string
 	scan       func(scanner) (any, error)
@@ -101,7 +112,7 @@ func (s *Store) exportSteps(pkgs map[int64][]int64) []exportStep {
 		// Packages after the assets they contain, so a stream re-imports.
 		{"assets", "SELECT " + assetCols + " FROM assets a ORDER BY CASE WHEN a.asset_type = 32 THEN 1 ELSE 0 END, a.id", func(sc scanner) (any, error) {
 			a, err := scanAsset(sc)
-			return inventory.AssetRecordOf(a, pkgs[a.ID]), err
+			return inventory.AssetRecordOf(a, contents(a, pkgs)), err
 		}},
 		{"userAssets", "SELECT " + userAssetCols + " FROM user_assets ua ORDER BY ua.id", func(sc scanner) (any, error) {
 			var r userAssetRow

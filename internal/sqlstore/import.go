@@ -222,6 +222,14 @@ func (im *importer) assets(f *inventory.Fixture) error {
 			if err := im.exec("UPDATE user_assets SET asset_type = $1 WHERE asset_id = $2", int(a.Type), a.ID); err != nil {
 				return err
 			}
+			// Only packages have contents: a package that becomes
+			// another type loses them (else export would write
+			// packageAssetIds on a hat, which no import accepts).
+			if typ == int(inventory.AssetTypePackage) {
+				if err := im.exec("DELETE FROM package_assets WHERE package_id = $1", a.ID); err != nil {
+					return err
+				}
+			}
 		}
 		err = im.exec(`INSERT INTO assets (id, name, asset_type, creator_type, creator_id, limited, collectible_item_id,
 			rap, original_price, stock, price, moderation, created, updated)

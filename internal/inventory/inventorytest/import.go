@@ -278,6 +278,8 @@ func (s *suite) importTests(t *testing.T) {
 		must(t, err)
 		eq(t, "copies of the fixed document", len(cs), 4)
 	})
+
+	s.importChecks(t)
 }
 
 // loads are the two ways fixtures reach a store: documents, one
