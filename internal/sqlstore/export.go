@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
+	"sort"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
 )
@@ -40,6 +41,65 @@ func (s *Store) Export(ctx context.Context, sink inventory.RecordSink) error {
 			return sink.Record(step.section, rec)
 		}); err != nil {
 			return s.wrap("export "+step.section, err)
+		}
+		if step.section == "assets" {
+			if err := exportPackages(ctx, tx, pkgs, sink); err != nil {
+				return s.wrap("export assets", err)
+			}
+		}
+	}
+	return nil
+}
+
+// exportPackages writes the packages, after the other assets, each after
+// the packages it contains, so that a stream re-imports however its
+// batches fall (a record may refer only to earlier batches): by depth (0
+// for a package without packages in it, else one more than the deepest
+// package in it), then by id. Packages are a small part of a catalog and
+// their contents are in memory already (pkgs), so they are sorted in
+// memory. Imports refuse cycles (noCycle); should a store hold one anyway,
+// the edge that closes it is not followed, so that export still ends.
+func exportPackages(ctx context.Context, tx *sql.Tx, pkgs map[int64][]int64, sink inventory.RecordSink) error {
+	var all []inventory.Asset
+	err := each(ctx, tx, "SELECT "+assetCols+" FROM assets a WHERE a.asset_type = 32 ORDER BY a.id", func(sc scanner) error {
+		a, err := scanAsset(sc)
+		all = append(all, a)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	const visiting = -1
+	depth := make(map[int64]int, len(all))
+	for _, a := range all {
+		depth[a.ID] = 0
+	}
+	done := make(map[int64]bool, len(all))
+	var walk func(id int64) int
+	walk = func(id int64) int {
+		if done[id] {
+			return depth[id]
+		}
+		if depth[id] == visiting {
+			return visiting // a cycle: the edge is not followed
+		}
+		depth[id] = visiting
+		d := 0
+		for _, c := range pkgs[id] {
+			if _, ok := depth[c]; ok { // a package
+				d = max(d, walk(c)+1)
+			}
+		}
+		depth[id], done[id] = d, true
+		return d
+	}
+	for _, a := range all {
+		walk(a.ID)
+	}
+	sort.SliceStable(all, func(i, j int) bool { return depth[all[i].ID] < depth[all[j].ID] })
+	for _, a := range all {
+		if err := sink.Record("assets", inventory.AssetRecordOf(a, pkgs[a.ID])); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -109,8 +169,8 @@ func (s *Store) exportSteps(pkgs map[int64][]int64) []exportStep {
 			r.CookieSHA256 = hex.EncodeToString(h)
 			return r, err
 		}},
-		// Packages after the assets they contain, so a stream re-imports.
-		{"assets", "SELECT " + assetCols + " FROM assets a ORDER BY CASE WHEN a.asset_type = 32 THEN 1 ELSE 0 END, a.id", func(sc scanner) (any, error) {
+		// The assets but packages, which follow (exportPackages).
+		{"assets", "SELECT " + assetCols + " FROM assets a WHERE a.asset_type <> 32 ORDER BY a.id", func(sc scanner) (any, error) {
 			a, err := scanAsset(sc)
 			return inventory.AssetRecordOf(a, contents(a, pkgs)), err
 		}},

@@ -1,6 +1,7 @@
 package inventorytest
 
 import (
+	"bytes"
 	"fmt"
 	"testing"
 
@@ -15,6 +16,8 @@ import (
 // leaves the user's collection as a transfer's does.
 func (s *suite) importChecks(t *testing.T) {
 	t.Run("PackageBecomesOtherType", s.packageBecomesOtherType)
+	t.Run("NestedPackagesExportInOrder", s.nestedPackagesExportInOrder)
+	t.Run("PackageCycles", s.packageCycles)
 }
 
 func (s *suite) packageBecomesOtherType(t *testing.T) {
@@ -34,6 +37,68 @@ func (s *suite) packageBecomesOtherType(t *testing.T) {
 			pk, err = st.PackageAssets(bg, 27112438)
 			must(t, err)
 			eq(t, "contents of the package again", fmt.Sprint(pk), "[]")
+		})
+	}
+}
+
+func (s *suite) nestedPackagesExportInOrder(t *testing.T) {
+	// Package 9402 contains package 9403, which has the larger id:
+	// export writes 9403 first, so that a stream re-imports even when
+	// each line is a batch of its own.
+	st := s.example(t)
+	must(t, st.Import(bg, parse(t, `{"assets": [
+		{"id": 9402, "name": "Outer", "assetType": "Package", "creator": {"type": "User", "id": 1}, "packageAssetIds": [9403, 27112438]},
+		{"id": 9403, "name": "Inner", "assetType": "Package", "creator": {"type": "User", "id": 1}, "packageAssetIds": [9404]},
+		{"id": 9404, "name": "Core", "assetType": "Package", "creator": {"type": "User", "id": 1}, "packageAssetIds": [9401]},
+		{"id": 9401, "name": "Visor", "assetType": "Hat", "creator": {"type": "User", "id": 1}}]}`)))
+	var buf bytes.Buffer
+	w := inventory.NewNDJSONWriter(&buf)
+	must(t, st.Export(bg, w))
+	must(t, w.Close())
+	var order assetOrder
+	must(t, st.Export(bg, &order))
+	seen := map[int64]bool{}
+	for _, a := range order.recs {
+		for _, c := range a.PackageAssetIDs {
+			if !seen[c] {
+				t.Fatalf("export writes package %d before asset %d, which it contains (order %v)", a.ID, c, order.ids())
+			}
+		}
+		seen[a.ID] = true
+	}
+	other := s.open(t)
+	r := inventory.NewNDJSONReader(bytes.NewReader(buf.Bytes()), importNow, 1)
+	_, err := other.ImportStream(bg, r.Next, nil)
+	must(t, err)
+	pk, err := other.PackageAssets(bg, 9402)
+	must(t, err)
+	eq(t, "re-imported contents", fmt.Sprint(pk), "[9403 27112438]")
+}
+
+func (s *suite) packageCycles(t *testing.T) {
+	for name, load := range loads {
+		t.Run(name, func(t *testing.T) {
+			st := s.example(t)
+			must(t, load(st, parse(t, `{"assets": [
+				{"id": 9402, "name": "Outer", "assetType": "Package", "creator": {"type": "User", "id": 1}, "packageAssetIds": [9401, 9403]},
+				{"id": 9403, "name": "Inner", "assetType": "Package", "creator": {"type": "User", "id": 1}, "packageAssetIds": [27112438]},
+				{"id": 9401, "name": "Visor", "assetType": "Hat", "creator": {"type": "User", "id": 1}}]}`)))
+			// Through the store: 9402 > 9403 > 27112438 > 9402.
+			wantErr(t, load(st, parse(t, `{"assets": [{"id": 27112438, "name": "Knight Package", "assetType": "Package",
+				"creator": {"type": "User", "id": 1}, "packageAssetIds": [27112025, 9402]}]}`)), inventory.KindInvalid,
+				"assets[0].packageAssetIds[1]: package 9402 contains package 27112438 (directly or through other packages), so 27112438 cannot contain it")
+			// Within one document.
+			wantErr(t, load(st, parse(t, `{"assets": [
+				{"id": 9405, "name": "A", "assetType": "Package", "creator": {"type": "User", "id": 1}, "packageAssetIds": [9406]},
+				{"id": 9406, "name": "B", "assetType": "Package", "creator": {"type": "User", "id": 1}, "packageAssetIds": [9401, 9405]}]}`)),
+				inventory.KindInvalid,
+				"assets[0].packageAssetIds[0]: package 9406 contains package 9405 (directly or through other packages), so 9405 cannot contain it")
+			pk, err := st.PackageAssets(bg, 27112438)
+			must(t, err)
+			eq(t, "contents after the refused cycle", fmt.Sprint(pk), "[27112025 27112039]")
+			// A package may hold the same package twice over (no cycle).
+			must(t, load(st, parse(t, `{"assets": [{"id": 9407, "name": "Twice", "assetType": "Package",
+				"creator": {"type": "User", "id": 1}, "packageAssetIds": [9402, 9403]}]}`)))
 		})
 	}
 }
