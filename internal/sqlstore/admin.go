@@ -427,6 +427,9 @@ func (s *Store) grant(ctx context.Context, g inventory.GrantRequest) (inventory.
 		now := s.now().UTC().Truncate(time.Millisecond)
 		ua = inventory.UserAsset{AssetID: g.AssetID, Owner: g.Owner, HoldUntil: g.HoldUntil, ExpireAt: g.ExpireAt, Created: now, Updated: now}
 		if kind.HasSerials() {
+			if maxSerial >= inventory.MaxID {
+				return conflict("cannot grant: %s", serialsExhausted(g.AssetID))
+			}
 			serial := maxSerial + 1
 			ua.Serial = &serial
 		}
@@ -439,6 +442,9 @@ func (s *Store) grant(ctx context.Context, g inventory.GrantRequest) (inventory.
 		// MAX are index lookups.
 		if err := tx.QueryRowContext(ctx, lastUserAssetID).Scan(&ua.ID); err != nil {
 			return err
+		}
+		if ua.ID >= inventory.MaxID {
+			return conflict("cannot grant: %s", idsExhausted)
 		}
 		ua.ID++
 		_, err = tx.ExecContext(ctx, `INSERT INTO user_assets (id, asset_id, asset_type, collectible, owner_type, owner_id, serial,

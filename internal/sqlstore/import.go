@@ -339,6 +339,15 @@ func kindWords(k inventory.LimitedKind) string {
 	return "a non-limited asset"
 }
 
+// Ids and serials stay below 2^53 (migration 0001, docs/fixtures.md): a
+// copy past the last has no id or serial left to generate; the admin grant
+// refuses it with the same words.
+var idsExhausted = fmt.Sprintf("userAssetId %d, the largest allowed (2^53-1), is already given", int64(inventory.MaxID))
+
+func serialsExhausted(asset int64) string {
+	return fmt.Sprintf("asset %d has given serial number %d, the largest allowed (2^53-1)", asset, int64(inventory.MaxID))
+}
+
 // completeCopy checks a document's copy against its asset's kind and fills
 // in what the document left out: the userAssetId (the next after *nextID),
 // the serial of a numbered asset (the next after *nextSerial) and the
@@ -353,6 +362,9 @@ func completeCopy(ua *inventory.FixtureUserAsset, kind inventory.LimitedKind, ne
 		return invalid(ua.Path+".collectibleItemInstanceId", "asset %d is not a collectible", ua.AssetID)
 	}
 	if ua.ID == 0 {
+		if *nextID >= inventory.MaxID {
+			return invalid(ua.Path+".userAssetId", "cannot be generated: %s", idsExhausted)
+		}
 		*nextID++
 		ua.ID = *nextID
 	} else if ua.ID > *nextID {
@@ -360,6 +372,9 @@ func completeCopy(ua *inventory.FixtureUserAsset, kind inventory.LimitedKind, ne
 	}
 	if kind.HasSerials() {
 		if ua.Serial == nil {
+			if *nextSerial >= inventory.MaxID {
+				return invalid(ua.Path+".serialNumber", "cannot be generated: %s", serialsExhausted(ua.AssetID))
+			}
 			*nextSerial++
 			v := *nextSerial
 			ua.Serial = &v

@@ -18,6 +18,7 @@ func (s *suite) importChecks(t *testing.T) {
 	t.Run("PackageBecomesOtherType", s.packageBecomesOtherType)
 	t.Run("NestedPackagesExportInOrder", s.nestedPackagesExportInOrder)
 	t.Run("PackageCycles", s.packageCycles)
+	t.Run("IDsAndSerialsStayBelow2^53", s.idsStayBelow2to53)
 }
 
 func (s *suite) packageBecomesOtherType(t *testing.T) {
@@ -99,6 +100,32 @@ func (s *suite) packageCycles(t *testing.T) {
 			// A package may hold the same package twice over (no cycle).
 			must(t, load(st, parse(t, `{"assets": [{"id": 9407, "name": "Twice", "assetType": "Package",
 				"creator": {"type": "User", "id": 1}, "packageAssetIds": [9402, 9403]}]}`)))
+		})
+	}
+}
+
+func (s *suite) idsStayBelow2to53(t *testing.T) {
+	for name, load := range loads {
+		t.Run(name, func(t *testing.T) {
+			st := s.example(t)
+			// The largest serial of 48159815, on a low id.
+			must(t, load(st, parse(t, `{"userAssets": [{"userAssetId": 900000001, "assetId": 48159815,
+				"owner": {"type": "User", "id": 2003}, "serialNumber": 9007199254740991}]}`)))
+			wantErr(t, load(st, parse(t, `{"userAssets": [{"userAssetId": 900000002, "assetId": 1028606, "owner": {"type": "User", "id": 2003}},
+				{"assetId": 48159815, "owner": {"type": "User", "id": 2003}}]}`)), inventory.KindInvalid,
+				"userAssets[1].serialNumber: cannot be generated: asset 48159815 has given serial number 9007199254740991, the largest allowed (2^53-1)")
+			_, err := st.Grant(bg, inventory.GrantRequest{AssetID: 48159815, Owner: inventory.Agent{Type: inventory.AgentUser, ID: 2003}})
+			wantErr(t, err, inventory.KindConflict, "cannot grant: asset 48159815 has given serial number 9007199254740991, the largest allowed (2^53-1)")
+			// The largest userAssetId.
+			must(t, load(st, parse(t, `{"userAssets": [{"userAssetId": 9007199254740991, "assetId": 1028606,
+				"owner": {"type": "User", "id": 2003}}]}`)))
+			wantErr(t, load(st, parse(t, `{"userAssets": [{"assetId": 1028606, "owner": {"type": "User", "id": 2003}}]}`)),
+				inventory.KindInvalid, "userAssets[0].userAssetId: cannot be generated: userAssetId 9007199254740991, the largest allowed (2^53-1), is already given")
+			_, err = st.Grant(bg, inventory.GrantRequest{AssetID: 1028606, Owner: inventory.Agent{Type: inventory.AgentUser, ID: 2003}})
+			wantErr(t, err, inventory.KindConflict, "cannot grant: userAssetId 9007199254740991, the largest allowed (2^53-1), is already given")
+			// Named ids and serials still import.
+			must(t, load(st, parse(t, `{"userAssets": [{"userAssetId": 900000003, "assetId": 48159815,
+				"owner": {"type": "User", "id": 2003}, "serialNumber": 152}]}`)))
 		})
 	}
 }
