@@ -37,6 +37,31 @@ type Fixture struct {
 	// Hash identifies the document's content; importing a document with a
 	// hash already imported is a no-op.
 	Hash string
+	// lines, for a batch of a stream, holds the line of each element, by
+	// section (PathOf).
+	lines map[string][]int64
+}
+
+// PathOf names element i of a section in error messages: "friendships[3]"
+// in a document, the element's line in a stream ("line 812: friendships",
+// which a field follows after a dot, as in a document). The store's
+// reference checks name their elements with it.
+func (f *Fixture) PathOf(section string, i int) string {
+	if lines := f.lines[section]; i < len(lines) {
+		return "line " + strconv.FormatInt(lines[i], 10) + ": " + section
+	}
+	return section + "[" + strconv.Itoa(i) + "]"
+}
+
+// JoinPath names a field of the record at path: "userAssets[3]" and
+// "owner" give "userAssets[3].owner". A stream's owned copy is named by its
+// line alone ("line 9"), and its fields follow a colon ("line 9: owner"),
+// as bulk-import.md documents them.
+func JoinPath(path, field string) string {
+	if strings.HasPrefix(path, "line ") && strings.IndexByte(path, ':') < 0 {
+		return path + ": " + field
+	}
+	return path + "." + field
 }
 
 // FixtureSession is a login: the raw .ROBLOSECURITY value is hashed before
@@ -56,7 +81,7 @@ type FixtureAsset struct {
 // a numbered asset and an empty InstanceID on a collectible are generated.
 type FixtureUserAsset struct {
 	UserAsset
-	Path string // e.g. "userAssets[3]", for error messages
+	Path string // e.g. "userAssets[3]", or "line 9" in a stream, for error messages (JoinPath)
 }
 
 // FixtureUserPlace puts a place on a user's places tab.
@@ -122,6 +147,13 @@ func (l *idList) UnmarshalJSON(b []byte) error {
 // ("users[0].id: must be an integer"), never a Go type. sep joins path and
 // the field inside it.
 func DecodeErrorMessage(path, sep string, err error) string {
+	var uf *unknownFieldError
+	if errors.As(err, &uf) {
+		if uf.in != "" {
+			path += sep + uf.in
+		}
+		return fmt.Sprintf("%s: unknown field %q", path, uf.key)
+	}
 	var te *json.UnmarshalTypeError
 	if !errors.As(err, &te) {
 		return path + ": " + strings.TrimPrefix(err.Error(), "json: ")
@@ -157,6 +189,101 @@ func wantOf(t reflect.Type) string {
 		return "an array"
 	}
 	return "a JSON object"
+}
+
+// unknownFieldError is encoding/json's unknown-field error with the
+// object that holds the key: encoding/json names the key alone, so that
+// "creator":{"type":"User","id":1,"x":1} would be reported at the element
+// rather than at its creator.
+type unknownFieldError struct {
+	in  string // the dotted path of the object inside the value, "" for the value itself
+	key string
+}
+
+func (e *unknownFieldError) Error() string { return fmt.Sprintf("json: unknown field %q", e.key) }
+
+// decodeStrict decodes the JSON object data into v (a pointer to a
+// struct) refusing unknown fields, and names the object holding an unknown
+// field (unknownFieldError).
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil || !strings.HasPrefix(err.Error(), "json: unknown field ") {
+		return err
+	}
+	if in, key, ok := findUnknownField(data, reflect.TypeOf(v)); ok {
+		return &unknownFieldError{in: in, key: key}
+	}
+	return err
+}
+
+// findUnknownField walks the object data as encoding/json decodes it into
+// a t, depth first in document order (the order in which encoding/json
+// meets, and reports, the first unknown key), and returns the first key
+// that no field of t takes, with the dotted path of its object.
+func findUnknownField(data []byte, t reflect.Type) (in, key string, ok bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || reflect.PointerTo(t).Implements(reflect.TypeFor[json.Unmarshaler]()) {
+		return "", "", false
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil { // {
+		return "", "", false
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", "", false
+		}
+		k, _ := tok.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return "", "", false
+		}
+		f, found := jsonField(t, k)
+		if !found {
+			return "", k, true
+		}
+		if len(raw) > 0 && raw[0] == '{' {
+			if sub, sk, ok := findUnknownField(raw, f.Type); ok {
+				if sub != "" {
+					return k + "." + sub, sk, true
+				}
+				return k, sk, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// jsonField returns the field of struct t that encoding/json decodes the
+// key into: the exact name first, else one that matches ignoring case.
+func jsonField(t reflect.Type, key string) (reflect.StructField, bool) {
+	var fold reflect.StructField
+	folded := false
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if name == key {
+			return f, true
+		}
+		if !folded && strings.EqualFold(name, key) {
+			fold, folded = f, true
+		}
+	}
+	return fold, folded
 }
 
 type agentDoc struct {
@@ -208,6 +335,15 @@ type docUserAsset struct {
 type fixtureParser struct {
 	now time.Time
 	err error
+	// lines, for a batch of a stream, holds the line of each element by
+	// section: errors name the line, and repeated ids are upserts, not
+	// errors (docs/bulk-import.md).
+	lines map[string][]int64
+}
+
+// elem names element i of a section (Fixture.PathOf).
+func (p *fixtureParser) elem(section string, i int) string {
+	return (&Fixture{lines: p.lines}).PathOf(section, i)
 }
 
 func (p *fixtureParser) fail(path, format string, args ...any) {
@@ -232,7 +368,32 @@ func (p *fixtureParser) time(path, s string, def time.Time) time.Time {
 		p.fail(path, "%q is not an RFC 3339 date", s)
 		return def
 	}
-	return t.UTC().Truncate(time.Millisecond)
+	// Stored and written in UTC: an offset may carry a time past the four
+	// digits of a year (9999-12-31T23:00:00-05:00 is 10000-01-01 UTC),
+	// which export would write and no import reads back.
+	t = t.UTC().Truncate(time.Millisecond)
+	if t.Year() < 1 || t.Year() > 9999 {
+		p.fail(path, "%q is out of range (years 0001 to 9999, in UTC)", s)
+		return def
+	}
+	return t
+}
+
+// optID checks an optional id (a reference that may be absent).
+func (p *fixtureParser) optID(path string, v *int64) *int64 {
+	if v != nil {
+		p.id(path, *v)
+	}
+	return v
+}
+
+// amount checks an optional price or stock: from 0 to MaxID, as the admin
+// API's asset patch (checkAmount).
+func (p *fixtureParser) amount(path string, v *int64) *int64 {
+	if v != nil && (*v < 0 || *v > MaxID) {
+		p.fail(path, "must be from 0 to %d", int64(MaxID))
+	}
+	return v
 }
 
 func (p *fixtureParser) optTime(path, s string) *time.Time {
@@ -287,11 +448,9 @@ func decodeList[T any](p *fixtureParser, raw map[string]json.RawMessage, key str
 		return
 	}
 	for i, it := range items {
-		path := fmt.Sprintf("%s[%d]", key, i)
+		path := p.elem(key, i)
 		var v T
-		dec := json.NewDecoder(bytes.NewReader(it))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&v); err != nil {
+		if err := decodeStrict(it, &v); err != nil {
 			if p.err == nil {
 				p.err = &Error{Kind: KindInvalid, Message: DecodeErrorMessage(path, ".", err)}
 			}
@@ -308,6 +467,10 @@ var fixtureKeys = map[string]bool{"users": true, "groups": true, "friendships": 
 	"sessions": true, "assets": true, "userAssets": true, "gamePasses": true, "badges": true,
 	"bundles": true, "userItems": true, "places": true, "userPlaces": true, "collections": true}
 
+// utf8BOM is the byte order mark some Windows tools put before UTF-8
+// text; a document or stream may start with one, which is skipped.
+var utf8BOM = []byte("\xEF\xBB\xBF")
+
 // ParseFixture reads and validates a fixture document. The error, of kind
 // KindInvalid, names the path of the first bad value.
 func ParseFixture(r io.Reader, now time.Time) (*Fixture, error) {
@@ -315,6 +478,12 @@ func ParseFixture(r io.Reader, now time.Time) (*Fixture, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read fixture: %w", err)
 	}
+	return parseFixture(bytes.TrimPrefix(data, utf8BOM), now, nil)
+}
+
+// parseFixture parses a document, or with lines a batch of a stream
+// (fixtureParser.lines).
+func parseFixture(data []byte, now time.Time, lines map[string][]int64) (*Fixture, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
 		var se *json.SyntaxError
@@ -332,10 +501,16 @@ func ParseFixture(r io.Reader, now time.Time) (*Fixture, error) {
 		}
 	}
 	now = now.UTC().Truncate(time.Millisecond)
-	p := &fixtureParser{now: now}
-	f := &Fixture{Hash: HashBytes(data)}
+	p := &fixtureParser{now: now, lines: lines}
+	f := &Fixture{lines: lines}
+	if lines == nil {
+		f.Hash = HashBytes(data)
+	}
 	seen := map[string]bool{}
 	dup := func(path, kind string, id any) {
+		if lines != nil {
+			return // a stream upserts: a later line replaces the row
+		}
 		k := fmt.Sprint(kind, "/", id)
 		if seen[k] {
 			p.fail(path, "duplicate %s %v", kind, id)
@@ -410,8 +585,10 @@ func ParseFixture(r io.Reader, now time.Time) (*Fixture, error) {
 	})
 	decodeList(p, raw, "assets", func(path string, d *docAsset) {
 		a := FixtureAsset{Asset: Asset{ID: p.id(path+".id", d.ID), Name: p.name(path+".name", d.Name),
-			Creator: p.agent(path+".creator", d.Creator, false), RAP: d.RAP, OriginalPrice: d.OriginalPrice,
-			Stock: d.Stock, Price: d.Price, Created: p.time(path+".created", d.Created, now)}, PackageAssetIDs: []int64(d.PackageAssetIDs)}
+			Creator: p.agent(path+".creator", d.Creator, false), RAP: p.amount(path+".recentAveragePrice", d.RAP),
+			OriginalPrice: p.amount(path+".originalPrice", d.OriginalPrice), Stock: p.amount(path+".assetStock", d.Stock),
+			Price: p.amount(path+".priceInRobux", d.Price), Created: p.time(path+".created", d.Created, now)},
+			PackageAssetIDs: []int64(d.PackageAssetIDs)}
 		a.Updated = p.time(path+".updated", d.Updated, a.Created)
 		t, ok := ParseAssetType(string(d.AssetType))
 		if !ok {
@@ -437,16 +614,23 @@ func ParseFixture(r io.Reader, now time.Time) (*Fixture, error) {
 		case d.IsLimited:
 			a.Limited = Limited
 		}
+		// The contents are a list in order (one row per position): an
+		// asset given twice would be one row, and a package inside itself
+		// has no meaning.
+		inPkg := map[int64]bool{}
 		for i, pid := range d.PackageAssetIDs {
-			p.id(fmt.Sprintf("%s.packageAssetIds[%d]", path, i), pid)
+			ip := fmt.Sprintf("%s.packageAssetIds[%d]", path, i)
+			p.id(ip, pid)
+			switch {
+			case pid == a.ID:
+				p.fail(ip, "a package cannot contain itself")
+			case inPkg[pid]:
+				p.fail(ip, "duplicate asset %d", pid)
+			}
+			inPkg[pid] = true
 		}
 		if len(d.PackageAssetIDs) > 0 && t != AssetTypePackage {
 			p.fail(path+".packageAssetIds", "only packages (assetType Package) have contents")
-		}
-		for _, v := range []*int64{d.RAP, d.OriginalPrice, d.Stock, d.Price} {
-			if v != nil && (*v < 0 || *v > MaxID) {
-				p.fail(path, "prices and stock must be from 0 to %d", int64(MaxID))
-			}
 		}
 		dup(path+".id", "asset", a.ID)
 		if a.CollectibleItemID != "" {
@@ -482,7 +666,8 @@ func ParseFixture(r io.Reader, now time.Time) (*Fixture, error) {
 		PlaceID *int64 `json:"placeId"`
 		Price   *int64 `json:"priceInRobux"`
 	}) {
-		g := GamePass{ID: p.id(path+".id", d.ID), Name: p.name(path+".name", d.Name), PlaceID: d.PlaceID, Price: d.Price}
+		g := GamePass{ID: p.id(path+".id", d.ID), Name: p.name(path+".name", d.Name), PlaceID: p.optID(path+".placeId", d.PlaceID),
+			Price: p.amount(path+".priceInRobux", d.Price)}
 		dup(path+".id", "gamePass", g.ID)
 		f.GamePasses = append(f.GamePasses, g)
 	})
@@ -491,7 +676,7 @@ func ParseFixture(r io.Reader, now time.Time) (*Fixture, error) {
 		Name    string `json:"name"`
 		PlaceID *int64 `json:"placeId"`
 	}) {
-		b := Badge{ID: p.id(path+".id", d.ID), Name: p.name(path+".name", d.Name), PlaceID: d.PlaceID}
+		b := Badge{ID: p.id(path+".id", d.ID), Name: p.name(path+".name", d.Name), PlaceID: p.optID(path+".placeId", d.PlaceID)}
 		dup(path+".id", "badge", b.ID)
 		f.Badges = append(f.Badges, b)
 	})
@@ -515,8 +700,10 @@ func ParseFixture(r io.Reader, now time.Time) (*Fixture, error) {
 		if !ok || t == ItemAsset || t == ItemAvatar {
 			p.fail(path+".itemType", "must be GamePass, Badge or Bundle (assets go in userAssets)")
 		}
-		f.UserItems = append(f.UserItems, UserItem{UserID: p.id(path+".userId", d.UserID), Type: t,
-			ItemID: p.id(path+".itemId", d.ItemID), InstanceID: d.InstanceID, Created: p.time(path+".created", d.Created, now)})
+		it := UserItem{UserID: p.id(path+".userId", d.UserID), Type: t, ItemID: p.id(path+".itemId", d.ItemID),
+			InstanceID: p.optID(path+".instanceId", d.InstanceID), Created: p.time(path+".created", d.Created, now)}
+		dup(path, "userItem", fmt.Sprintf("(user %d, %s %d)", it.UserID, t, it.ItemID))
+		f.UserItems = append(f.UserItems, it)
 	})
 	decodeList(p, raw, "places", func(path string, d *struct {
 		PlaceID    int64     `json:"placeId"`
@@ -525,8 +712,8 @@ func ParseFixture(r io.Reader, now time.Time) (*Fixture, error) {
 		Creator    *agentDoc `json:"creator"`
 		Price      *int64    `json:"priceInRobux"`
 	}) {
-		pl := Place{ID: p.id(path+".placeId", d.PlaceID), UniverseID: d.UniverseID, Name: p.name(path+".name", d.Name),
-			Creator: p.agent(path+".creator", d.Creator, true), Price: d.Price}
+		pl := Place{ID: p.id(path+".placeId", d.PlaceID), UniverseID: p.optID(path+".universeId", d.UniverseID), Name: p.name(path+".name", d.Name),
+			Creator: p.agent(path+".creator", d.Creator, true), Price: p.amount(path+".priceInRobux", d.Price)}
 		dup(path+".placeId", "place", pl.ID)
 		f.Places = append(f.Places, pl)
 	})

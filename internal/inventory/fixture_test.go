@@ -110,7 +110,7 @@ func TestParseRecordErrors(t *testing.T) {
 		{"users", `{"id":1}`, "username: is required"},
 		{"users", `{"id":1,"username":"a","nick":"b"}`, `body: unknown field "nick"`},
 		{"assets", `{"id":1,"name":"a","assetType":"Hat","creator":{"type":"User","id":true}}`, "creator.id: must be an integer"},
-		{"assets", `{"id":1,"name":"a","assetType":"Hat","creator":{"type":"User","id":1},"priceInRobux":-1}`, "body: prices and stock must be from 0 to 9007199254740991"},
+		{"assets", `{"id":1,"name":"a","assetType":"Hat","creator":{"type":"User","id":1},"priceInRobux":-1}`, "priceInRobux: must be from 0 to 9007199254740991"},
 		{"places", `{"placeId":1,"name":"p","creator":{"type":"Experience","id":1},"universeId":"2"}`, "universeId: must be an integer"},
 		{"users", `[]`, "body: must be a JSON object"},
 	} {

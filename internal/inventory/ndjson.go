@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"time"
 
@@ -28,7 +29,6 @@ type NDJSONReader struct {
 	// per batch, reused
 	parts      map[string]*section
 	userAssets []FixtureUserAsset
-	dec        bytes.Reader
 }
 
 type section struct {
@@ -57,9 +57,42 @@ func (r *NDJSONReader) BytesRead() int64 { return r.bytes }
 // Line returns the number of the last line read.
 func (r *NDJSONReader) Line() int64 { return r.line }
 
-// splitKind returns the kind of a line and the element without it. The
-// writer puts "kind" first, which is the fast path; any other layout goes
-// through a generic decode.
+// checkLine reports whether a line (without the whitespace around it) is
+// exactly one JSON object, with the syntax error if it is not JSON. A
+// line is joined into its batch's document as it is, so anything past the
+// object (",{...}", "],"groups":[...]") would otherwise become records
+// of its own. json.Valid is one pass of encoding/json's scanner, no
+// decode: a small share of a line's parse.
+func checkLine(line []byte) error {
+	if !json.Valid(line) {
+		var se *json.SyntaxError
+		if err := json.Unmarshal(line, new(json.RawMessage)); errors.As(err, &se) {
+			return fmt.Errorf("not a JSON object: %s", se)
+		}
+		return errors.New("not a JSON object: not valid JSON")
+	}
+	if line[0] != '{' {
+		return errors.New("not a JSON object")
+	}
+	return nil
+}
+
+// trimJSONSpace trims the whitespace JSON allows around a value (not all
+// of Unicode's, which bytes.TrimSpace takes).
+func trimJSONSpace(b []byte) []byte {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// splitKind returns the kind of a line, which checkLine accepted, and the
+// element without it. The writer puts "kind" first, which is the fast
+// path; any other layout goes through a generic decode.
 func splitKind(line []byte) (kind string, elem []byte, err error) {
 	const prefix = `{"kind":"`
 	if bytes.HasPrefix(line, []byte(prefix)) {
@@ -104,7 +137,10 @@ func (r *NDJSONReader) Next() (*Fixture, error) {
 		r.line++
 		raw := r.sc.Bytes()
 		r.bytes += int64(len(raw)) + 1
-		line := bytes.TrimSpace(raw)
+		if r.line == 1 {
+			raw = bytes.TrimPrefix(raw, utf8BOM)
+		}
+		line := trimJSONSpace(raw)
 		if len(line) == 0 {
 			continue
 		}
@@ -116,6 +152,9 @@ func (r *NDJSONReader) Next() (*Fixture, error) {
 			}
 			n++
 			continue
+		}
+		if err := checkLine(line); err != nil {
+			return nil, &Error{Kind: KindInvalid, Message: fmt.Sprintf("line %d: %s", r.line, err)}
 		}
 		kind, elem, err := splitKind(line)
 		if err != nil {
@@ -150,11 +189,16 @@ func (r *NDJSONReader) Next() (*Fixture, error) {
 	r.userAssets = nil
 	var doc bytes.Buffer
 	doc.WriteByte('{')
+	// The batch's elements are parsed as one document, which names each
+	// element by its line (Fixture.PathOf; the batch may reach another
+	// goroutine, so the lines are its own) and upserts repeated ids.
+	lines := map[string][]int64{}
 	for _, s := range Sections {
 		p := r.parts[s.Name]
 		if len(p.lines) == 0 {
 			continue
 		}
+		lines[s.Name] = slices.Clone(p.lines)
 		if doc.Len() > 1 {
 			doc.WriteByte(',')
 		}
@@ -164,34 +208,12 @@ func (r *NDJSONReader) Next() (*Fixture, error) {
 		doc.WriteByte(']')
 	}
 	doc.WriteByte('}')
-	f, err := ParseFixture(&doc, r.now)
+	f, err := parseFixture(doc.Bytes(), r.now, lines)
 	if err != nil {
-		return nil, r.atLine(err)
+		return nil, err
 	}
-	f.Hash = "" // streams are not recorded as imported documents
 	f.UserAssets = ua
-	lineOf := func(sec string, i int) string { return "line " + strconv.FormatInt(r.parts[sec].lines[i], 10) }
-	for i := range f.UserPlaces {
-		f.UserPlaces[i].Path = lineOf("userPlaces", i)
-	}
-	for i := range f.Collections {
-		f.Collections[i].Path = lineOf("collections", i)
-	}
 	return f, nil
-}
-
-// atLine rewrites a ParseFixture error path onto its line.
-func (r *NDJSONReader) atLine(err error) error {
-	e, ok := err.(*Error)
-	if !ok {
-		return err
-	}
-	for _, s := range Sections {
-		if p := r.parts[s.Name]; len(p.lines) > 0 && bytes.HasPrefix([]byte(e.Message), []byte(s.Name+"[")) {
-			return errorLine(err, p.lines)
-		}
-	}
-	return err
 }
 
 var userAssetPrefix = []byte(`{"kind":"userAsset",`)
@@ -203,18 +225,15 @@ func (r *NDJSONReader) userAsset(line []byte) error {
 	path := "line " + strconv.FormatInt(r.line, 10)
 	if !scanUserAsset(line, &d) {
 		d = docUserAsset{}
+		if err := checkLine(line); err != nil {
+			return &Error{Kind: KindInvalid, Message: path + ": " + err.Error()}
+		}
 		_, elem, err := splitKind(line)
 		if err != nil {
 			return &Error{Kind: KindInvalid, Message: path + ": " + err.Error()}
 		}
-		r.dec.Reset(elem)
-		dec := json.NewDecoder(&r.dec)
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&d); err != nil {
+		if err := decodeStrict(elem, &d); err != nil {
 			return &Error{Kind: KindInvalid, Message: DecodeErrorMessage(path, ": ", err)}
-		}
-		if dec.More() {
-			return &Error{Kind: KindInvalid, Message: path + ": one JSON object per line"}
 		}
 	}
 	p := &fixtureParser{now: r.now}

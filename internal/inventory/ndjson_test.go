@@ -23,6 +23,18 @@ func TestScanUserAssetAgreesWithJSON(t *testing.T) {
 		`{"kind":"userAsset","assetId":2} trailing`,
 		`{"kind":"userAsset","assetId":2,}`,
 		`{"kind":"userAsset"}`,
+		`{"kind":"userAsset","assetId":2,"owner":{"type":-0,"id":3}}`,
+		// Invalid JSON the scanner once took (rev5 #14).
+		`{"kind":"userAsset","assetId":2,"owner":{"type":"User" "id":1}}`,
+		`{"kind":"userAsset","assetId":2,"owner":{"type":"User","id":1,}}`,
+		`{"kind":"userAsset","assetId":003,"owner":{"type":"User","id":1}}`,
+		`{"kind":"userAsset","assetId":-01}`,
+		`{"kind":"userAsset","assetId":-}`,
+		// Repeated keys: encoding/json decodes the second owner into the
+		// first one's struct; the scanner leaves them to it.
+		`{"kind":"userAsset","assetId":2,"owner":{"type":"User","id":1},"owner":{"id":2}}`,
+		`{"kind":"userAsset","assetId":2,"owner":{"type":"User","type":"Group","id":1}}`,
+		"{\"kind\":\"userAsset\",\"assetId\":2,\"owner\":{\"type\":\"Us\xffer\",\"id\":1}}", // encoding/json: U+FFFD
 	}
 	accepted := 0
 	for _, l := range lines {
@@ -45,8 +57,8 @@ func TestScanUserAssetAgreesWithJSON(t *testing.T) {
 			t.Errorf("%s:\nfast %+v\nslow %+v", l, fast, slow)
 		}
 	}
-	if accepted != 5 {
-		t.Errorf("scanner accepted %d lines, want 5", accepted)
+	if accepted != 6 {
+		t.Errorf("scanner accepted %d lines, want 6", accepted)
 	}
 }
 

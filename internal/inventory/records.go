@@ -3,7 +3,6 @@ package inventory
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"regexp"
 	"strconv"
@@ -319,10 +318,7 @@ func (n *NDJSONWriter) Record(section string, rec any) error {
 // Close implements the writer's end (nothing to finish).
 func (n *NDJSONWriter) Close() error { return nil }
 
-var (
-	elementPath  = regexp.MustCompile(`^[A-Za-z]+\[0\]`)
-	elementIndex = regexp.MustCompile(`^([A-Za-z]+)\[(\d+)\]`)
-)
+var elementPath = regexp.MustCompile(`^[A-Za-z]+\[0\]`)
 
 // ParseRecord parses one record of a section (an admin API body) with the
 // fixture document's rules, and returns it as a one-record Fixture. Error
@@ -356,22 +352,4 @@ func ParseRecord(section string, body []byte, now time.Time) (*Fixture, error) {
 	}
 	f.Hash = ""
 	return f, nil
-}
-
-// errorLine rewrites a ParseFixture path "users[3].id" onto the NDJSON
-// line that held element 3.
-func errorLine(err error, lines []int64) error {
-	e, ok := err.(*Error)
-	if !ok {
-		return err
-	}
-	m := elementIndex.FindStringSubmatchIndex(e.Message)
-	if m == nil {
-		return err
-	}
-	i, _ := strconv.Atoi(e.Message[m[4]:m[5]])
-	if i >= len(lines) {
-		return err
-	}
-	return &Error{Kind: e.Kind, Message: fmt.Sprintf("line %d: %s%s", lines[i], e.Message[m[2]:m[3]], e.Message[m[1]:])}
 }
