@@ -390,7 +390,7 @@ func (b *bulk) apply(f *inventory.Fixture) error {
 		b.im.remember("users", u.ID)
 	}
 	for i, fr := range f.Friendships {
-		path := fmt.Sprintf("friendships[%d]", i)
+		path := f.PathOf("friendships", i)
 		if err := b.im.need(path+".userId", "user", "users", "id", fr[0]); err != nil {
 			return err
 		}
@@ -402,7 +402,7 @@ func (b *bulk) apply(f *inventory.Fixture) error {
 		}
 	}
 	for i, fo := range f.Follows {
-		path := fmt.Sprintf("follows[%d]", i)
+		path := f.PathOf("follows", i)
 		if err := b.im.need(path+".followerId", "user", "users", "id", fo[0]); err != nil {
 			return err
 		}
@@ -491,7 +491,7 @@ func (b *bulk) asset(path string, id int64) (*bulkAsset, error) {
 	}
 	err = st.QueryRowContext(b.ctx, id).Scan(&a.typ, &limited, &a.next)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, invalid(path+".assetId", "unknown asset %d", id)
+		return nil, invalid(inventory.JoinPath(path, "assetId"), "unknown asset %d", id)
 	} else if err != nil {
 		return nil, err
 	}
@@ -507,7 +507,7 @@ func (b *bulk) userAsset(ua *inventory.FixtureUserAsset) error {
 	if err != nil {
 		return err
 	}
-	if err := b.im.needAgent(ua.Path+".owner", ua.Owner); err != nil {
+	if err := b.im.needAgent(inventory.JoinPath(ua.Path, "owner"), ua.Owner); err != nil {
 		return err
 	}
 	if err := completeCopy(ua, ai.kind, &b.nextID, &ai.next); err != nil {

@@ -150,7 +150,7 @@ func (im *importer) people(f *inventory.Fixture) error {
 		}
 	}
 	for i, fr := range f.Friendships {
-		path := fmt.Sprintf("friendships[%d]", i)
+		path := f.PathOf("friendships", i)
 		if err := im.need(path+".userId", "user", "users", "id", fr[0]); err != nil {
 			return err
 		}
@@ -164,7 +164,7 @@ func (im *importer) people(f *inventory.Fixture) error {
 		}
 	}
 	for i, fo := range f.Follows {
-		path := fmt.Sprintf("follows[%d]", i)
+		path := f.PathOf("follows", i)
 		if err := im.need(path+".followerId", "user", "users", "id", fo[0]); err != nil {
 			return err
 		}
@@ -176,7 +176,7 @@ func (im *importer) people(f *inventory.Fixture) error {
 		}
 	}
 	for i, se := range f.Sessions {
-		if err := im.need(fmt.Sprintf("sessions[%d].userId", i), "user", "users", "id", se.UserID); err != nil {
+		if err := im.need(f.PathOf("sessions", i)+".userId", "user", "users", "id", se.UserID); err != nil {
 			return err
 		}
 		if err := im.exec(`INSERT INTO sessions (token_hash, user_id, created) VALUES ($1, $2, $3)
@@ -212,7 +212,7 @@ func (im *importer) assets(f *inventory.Fixture) error {
 			var one int
 			err := im.tx.QueryRowContext(im.ctx, "SELECT 1 FROM user_assets WHERE asset_id = $1 LIMIT 1", a.ID).Scan(&one)
 			if err == nil {
-				return invalid(fmt.Sprintf("assets[%d]", i), "asset %d has owned copies, so it cannot change from %s to %s (isLimited, isLimitedUnique, collectibleItemId)",
+				return invalid(f.PathOf("assets", i), "asset %d has owned copies, so it cannot change from %s to %s (isLimited, isLimitedUnique, collectibleItemId)",
 					a.ID, kindWords(inventory.LimitedKind(kind)), kindWords(a.Limited))
 			} else if !errors.Is(err, sql.ErrNoRows) {
 				return err
@@ -243,7 +243,7 @@ func (im *importer) assets(f *inventory.Fixture) error {
 			a.RAP, a.OriginalPrice, a.Stock, a.Price, int(a.Moderation), ms(a.Created), ms(a.Updated))
 		if err != nil {
 			if im.s.d.Kind(err) == inventory.KindConflict {
-				return invalid(fmt.Sprintf("assets[%d].collectibleItemId", i), "already used by another asset")
+				return invalid(f.PathOf("assets", i)+".collectibleItemId", "already used by another asset")
 			}
 			return err
 		}
@@ -256,7 +256,7 @@ func (im *importer) assets(f *inventory.Fixture) error {
 			return err
 		}
 		for j, id := range a.PackageAssetIDs {
-			if err := im.need(fmt.Sprintf("assets[%d].packageAssetIds[%d]", i, j), "asset", "assets", "id", id); err != nil {
+			if err := im.need(fmt.Sprintf("%s.packageAssetIds[%d]", f.PathOf("assets", i), j), "asset", "assets", "id", id); err != nil {
 				return err
 			}
 			if err := im.exec("INSERT INTO package_assets (package_id, position, asset_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", a.ID, j, id); err != nil {
@@ -268,7 +268,7 @@ func (im *importer) assets(f *inventory.Fixture) error {
 	// document shows too: a cycle has an edge of this document.
 	for i, a := range f.Assets {
 		if a.Type == inventory.AssetTypePackage && len(a.PackageAssetIDs) > 0 {
-			if err := im.noCycle(fmt.Sprintf("assets[%d]", i), a); err != nil {
+			if err := im.noCycle(f.PathOf("assets", i), a); err != nil {
 				return err
 			}
 		}
@@ -356,14 +356,14 @@ func serialsExhausted(asset int64) string {
 // document import and the bulk stream import share it.
 func completeCopy(ua *inventory.FixtureUserAsset, kind inventory.LimitedKind, nextID, nextSerial *int64) error {
 	if ua.Serial != nil && !kind.HasSerials() {
-		return invalid(ua.Path+".serialNumber", "asset %d is not limited-unique or a collectible, so its copies have no serial numbers", ua.AssetID)
+		return invalid(inventory.JoinPath(ua.Path, "serialNumber"), "asset %d is not limited-unique or a collectible, so its copies have no serial numbers", ua.AssetID)
 	}
 	if ua.InstanceID != "" && kind != inventory.Collectible {
-		return invalid(ua.Path+".collectibleItemInstanceId", "asset %d is not a collectible", ua.AssetID)
+		return invalid(inventory.JoinPath(ua.Path, "collectibleItemInstanceId"), "asset %d is not a collectible", ua.AssetID)
 	}
 	if ua.ID == 0 {
 		if *nextID >= inventory.MaxID {
-			return invalid(ua.Path+".userAssetId", "cannot be generated: %s", idsExhausted)
+			return invalid(inventory.JoinPath(ua.Path, "userAssetId"), "cannot be generated: %s", idsExhausted)
 		}
 		*nextID++
 		ua.ID = *nextID
@@ -373,7 +373,7 @@ func completeCopy(ua *inventory.FixtureUserAsset, kind inventory.LimitedKind, ne
 	if kind.HasSerials() {
 		if ua.Serial == nil {
 			if *nextSerial >= inventory.MaxID {
-				return invalid(ua.Path+".serialNumber", "cannot be generated: %s", serialsExhausted(ua.AssetID))
+				return invalid(inventory.JoinPath(ua.Path, "serialNumber"), "cannot be generated: %s", serialsExhausted(ua.AssetID))
 			}
 			*nextSerial++
 			v := *nextSerial
@@ -413,7 +413,7 @@ func (im *importer) userAssets(f *inventory.Fixture) error {
 			err := im.tx.QueryRowContext(im.ctx, `SELECT asset_type, limited, `+im.s.lastSerial("$1")+` FROM assets WHERE id = $1`,
 				ua.AssetID).Scan(&ai.typ, &ai.limited, &ai.next)
 			if errors.Is(err, sql.ErrNoRows) {
-				return invalid(ua.Path+".assetId", "unknown asset %d", ua.AssetID)
+				return invalid(inventory.JoinPath(ua.Path, "assetId"), "unknown asset %d", ua.AssetID)
 			} else if err != nil {
 				return err
 			}
@@ -424,7 +424,7 @@ func (im *importer) userAssets(f *inventory.Fixture) error {
 			}
 			info[ua.AssetID] = ai
 		}
-		if err := im.needAgent(ua.Path+".owner", ua.Owner); err != nil {
+		if err := im.needAgent(inventory.JoinPath(ua.Path, "owner"), ua.Owner); err != nil {
 			return err
 		}
 		kind := inventory.LimitedKind(ai.limited)
@@ -485,7 +485,7 @@ func (im *importer) items(f *inventory.Fixture) error {
 	tables := map[inventory.ItemType][2]string{inventory.ItemGamePass: {"game pass", "game_passes"},
 		inventory.ItemBadge: {"badge", "badges"}, inventory.ItemBundle: {"bundle", "bundles"}}
 	for i, it := range f.UserItems {
-		path := fmt.Sprintf("userItems[%d]", i)
+		path := f.PathOf("userItems", i)
 		if err := im.need(path+".userId", "user", "users", "id", it.UserID); err != nil {
 			return err
 		}
