@@ -196,6 +196,11 @@ func nullStr(s string) any {
 
 func (im *importer) assets(f *inventory.Fixture) error {
 	for i, a := range f.Assets {
+		// The creator must exist, as on the admin API (CreateAsset):
+		// users and groups of the same document are in already (people).
+		if err := im.needAgent(f.PathOf("assets", i)+".creator", a.Creator); err != nil {
+			return err
+		}
 		// Copies carry their asset's type and collectible flag, and serials
 		// and instance ids by its limited kind (completeCopy): an asset
 		// named again may change its type, which its copies then follow,
@@ -561,7 +566,14 @@ func (im *importer) collectionStamps(cs []inventory.FixtureCollection) (map[int6
 }
 
 func (im *importer) places(f *inventory.Fixture) error {
-	for _, p := range f.Places {
+	for i, p := range f.Places {
+		// As on the admin API (SavePlace): a user or group creator must
+		// exist; an Experience is no row of the store.
+		if p.Creator.Type != inventory.AgentExperience {
+			if err := im.needAgent(f.PathOf("places", i)+".creator", p.Creator); err != nil {
+				return err
+			}
+		}
 		if err := im.exec(`INSERT INTO places (place_id, universe_id, name, creator_type, creator_id, price) VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT (place_id) DO UPDATE SET universe_id = excluded.universe_id, name = excluded.name,
 			creator_type = excluded.creator_type, creator_id = excluded.creator_id, price = excluded.price`,

@@ -19,6 +19,7 @@ func (s *suite) importChecks(t *testing.T) {
 	t.Run("NestedPackagesExportInOrder", s.nestedPackagesExportInOrder)
 	t.Run("PackageCycles", s.packageCycles)
 	t.Run("IDsAndSerialsStayBelow2^53", s.idsStayBelow2to53)
+	t.Run("CreatorsMustExist", s.creatorsMustExist)
 }
 
 func (s *suite) packageBecomesOtherType(t *testing.T) {
@@ -126,6 +127,41 @@ func (s *suite) idsStayBelow2to53(t *testing.T) {
 			// Named ids and serials still import.
 			must(t, load(st, parse(t, `{"userAssets": [{"userAssetId": 900000003, "assetId": 48159815,
 				"owner": {"type": "User", "id": 2003}, "serialNumber": 152}]}`)))
+		})
+	}
+}
+
+func (s *suite) creatorsMustExist(t *testing.T) {
+	for name, load := range loads {
+		t.Run(name, func(t *testing.T) {
+			st := s.example(t)
+			for _, c := range []struct{ doc, msg string }{
+				{`{"assets": [{"id": 9401, "name": "x", "assetType": "Hat", "creator": {"type": "User", "id": 5}}]}`,
+					"assets[0].creator.id: unknown user 5"},
+				{`{"assets": [{"id": 9401, "name": "x", "assetType": "Hat", "creator": {"type": "User", "id": 1}},
+					{"id": 9402, "name": "y", "assetType": "Hat", "creator": {"type": "Group", "id": 405}}]}`,
+					"assets[1].creator.id: unknown group 405"},
+				{`{"places": [{"placeId": 9501, "name": "x", "creator": {"type": "User", "id": 999}}]}`,
+					"places[0].creator.id: unknown user 999"},
+				{`{"places": [{"placeId": 9501, "name": "x", "creator": {"type": "Group", "id": 406}}]}`,
+					"places[0].creator.id: unknown group 406"},
+			} {
+				wantErr(t, load(st, parse(t, c.doc)), inventory.KindInvalid, c.msg)
+			}
+			_, err := st.Asset(bg, 9401)
+			wantKind(t, err, inventory.KindNotFound)
+			// Creators of the same document count wherever they stand
+			// in it; an Experience needs no row.
+			must(t, load(st, parse(t, `{
+				"assets": [{"id": 9401, "name": "x", "assetType": "Hat", "creator": {"type": "User", "id": 9601}},
+					{"id": 9402, "name": "y", "assetType": "Hat", "creator": {"type": "Group", "id": 9602}}],
+				"places": [{"placeId": 9501, "name": "x", "creator": {"type": "Group", "id": 9602}},
+					{"placeId": 9502, "name": "y", "creator": {"type": "Experience", "id": 9603}}],
+				"users": [{"id": 9601, "username": "late"}],
+				"groups": [{"id": 9602, "name": "Late Group"}]}`)))
+			a, err := st.Asset(bg, 9402)
+			must(t, err)
+			eq(t, "creator", a.Creator, inventory.Agent{Type: inventory.AgentGroup, ID: 9602})
 		})
 	}
 }
