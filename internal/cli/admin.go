@@ -193,7 +193,9 @@ func adminRequest(env Env, args []string) (adminReq, error) {
 			return adminReq{}, err
 		}
 		r := adminReq{method: "POST", path: "/admin/v1/fixtures", body: body}
-		if isNDJSON(args[1]) || args[1] == "-" && firstLineIsRecord(body) {
+		// A stream by its name or, a file or standard input alike, by its
+		// first line (docs/admin-api.md).
+		if isNDJSON(args[1]) || firstLineIsRecord(body) {
 			r.contentType = "application/x-ndjson"
 		}
 		return r, nil
@@ -231,6 +233,7 @@ func adminRequest(env Env, args []string) (adminReq, error) {
 // whole JSON object on the first line with a "kind" (a fixture document's
 // first line is not a whole object, or has no kind).
 func firstLineIsRecord(b []byte) bool {
+	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF")) // a UTF-8 byte order mark, as the parsers skip
 	line, _, _ := bytes.Cut(bytes.TrimLeft(b, " \t\r\n"), []byte("\n"))
 	var rec struct {
 		Kind *string `json:"kind"`
