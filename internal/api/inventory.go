@@ -236,8 +236,14 @@ func (s *Server) deleteAsset(w http.ResponseWriter, r *http.Request) error {
 	if a.Limited != inventory.NotLimited || (a.Creator.Type == inventory.AgentUser && a.Creator.ID == inventory.RobloxUserID) {
 		return fail(http.StatusForbidden, 3, "The item is not allowed to be deleted.")
 	}
-	if _, err := s.store.DeleteOwnedCopies(r.Context(), se.UserID, a.ID); err != nil {
+	n, err := s.store.DeleteOwnedCopies(r.Context(), se.UserID, a.ID)
+	if err != nil {
 		return err
+	}
+	if n == 0 {
+		// A concurrent request removed them after the check above: of
+		// many deletes of one item, one succeeds (§3.7).
+		return fail(http.StatusForbidden, 2, "You don't own the specified item.")
 	}
 	writeRaw(w, http.StatusOK, []byte("{}"))
 	return nil

@@ -2,8 +2,11 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
@@ -30,6 +33,49 @@ func TestGiveUpAsset(t *testing.T) {
 			{name: "gone", path: "/v1/users/156/items/Asset/1365767/is-owned", want: 200, check: rawIs("false")},
 			{name: "again", method: "DELETE", path: "/v2/inventory/asset/1365767", session: builderman, csrf: true, want: 403, code: 2},
 		})
+	})
+}
+
+// TestGiveUpConcurrently: of 20 simultaneous deletes of one owned item,
+// exactly one is answered 200; the others find it gone (403 code 2).
+func TestGiveUpConcurrently(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open)
+		const path = "/v2/inventory/asset/1365767"
+		tok := e.do(http.MethodDelete, path, cookie(builderman)).header.Get("x-csrf-token")
+		if tok == "" {
+			t.Fatal("no CSRF challenge")
+		}
+		const n = 20
+		statuses := make([]string, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := httptest.NewRequest(http.MethodDelete, path, nil)
+				cookie(builderman)(r)
+				r.Header.Set("x-csrf-token", tok)
+				w := httptest.NewRecorder()
+				e.srv.ServeHTTP(w, r)
+				statuses[i] = fmt.Sprintf("%d %s", w.Code, strings.TrimSpace(w.Body.String()))
+			}()
+		}
+		wg.Wait()
+		ok, gone := 0, 0
+		for _, s := range statuses {
+			switch {
+			case s == "200 {}":
+				ok++
+			case strings.HasPrefix(s, "403 ") && strings.Contains(s, `"code":2`):
+				gone++
+			default:
+				t.Errorf("unexpected answer %s", s)
+			}
+		}
+		if ok != 1 || gone != n-1 {
+			t.Fatalf("%d answered 200 and %d 403 code 2, want 1 and %d: %v", ok, gone, n-1, statuses)
+		}
 	})
 }
 
