@@ -445,6 +445,14 @@ func (b *bulk) apply(f *inventory.Fixture) error {
 			return err
 		}
 	}
+	if len(b.im.taken) > 0 { // the batch's copies reach the table first
+		if err := b.flush(); err != nil {
+			return err
+		}
+		if err := b.im.dropTaken(); err != nil {
+			return err
+		}
+	}
 	n := len(f.Users) + len(f.Groups) + len(f.Friendships) + len(f.Follows) + len(f.Sessions) + len(f.Assets) +
 		len(f.UserAssets) + len(f.GamePasses) + len(f.Badges) + len(f.Bundles) + len(f.UserItems) + len(f.Places) +
 		len(f.UserPlaces) + len(f.Collections)
@@ -513,21 +521,24 @@ func (b *bulk) userAsset(ua *inventory.FixtureUserAsset) error {
 	if err := completeCopy(ua, ai.kind, &b.nextID, &ai.next); err != nil {
 		return err
 	}
-	// A copy the store had before the load is replaced: its ledger row
-	// names the owner it had (from), read after any earlier line of the
-	// stream for it reached the table.
+	// A copy that may replace one (an id not above every id so far: not
+	// the fresh-copy path) is read first, after any earlier line of the
+	// stream for it reached the table: the owner it had loses the asset
+	// from the collection if that was the last copy (took), and if the
+	// store had it before the load its ledger row names that owner (from).
 	var fromType, fromID any
-	if ua.ID <= b.startMax {
-		if _, queued := b.copies.keys[ua.ID]; queued {
-			if err := b.copies.flush(); err != nil {
-				return b.rowError(err)
+	if ua.ID <= b.maxID {
+		if _, queued := b.copies.keys[ua.ID]; queued || b.fresh.n > 0 {
+			if err := b.flush(); err != nil {
+				return err
 			}
 		}
-		from, err := b.im.owner(ua.ID)
+		from, fromAsset, err := b.im.owner(ua.ID)
 		if err != nil {
 			return err
 		}
-		if from != nil {
+		b.im.took(from, fromAsset, ua)
+		if from != nil && ua.ID <= b.startMax {
 			fromType, fromID = int64(from.Type), from.ID
 		}
 	}

@@ -21,6 +21,9 @@ type importer struct {
 	// known, when set, remembers rows known to exist, by table, so that
 	// references are checked against the store once (bulk import).
 	known map[string]map[int64]bool
+	// taken holds the collection entries to check once the copies are
+	// written (dropTaken).
+	taken map[taken]struct{}
 }
 
 // remember notes that table holds id (bulk import).
@@ -310,25 +313,56 @@ func (im *importer) noCycle(path string, a inventory.FixtureAsset) error {
 }
 
 // owner returns the owner copy id has in the store, nil when there is
-// no such copy.
-func (im *importer) owner(id int64) (*inventory.Agent, error) {
-	const q = "SELECT owner_type, owner_id FROM user_assets WHERE id = $1"
+// no such copy, and the asset it is a copy of.
+func (im *importer) owner(id int64) (*inventory.Agent, int64, error) {
+	const q = "SELECT owner_type, owner_id, asset_id FROM user_assets WHERE id = $1"
 	row := func() *sql.Row { return im.tx.QueryRowContext(im.ctx, q, id) }
 	if im.stmts != nil { // prepared once for a stream
 		st, err := im.stmt(q)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		row = func() *sql.Row { return st.QueryRowContext(im.ctx, id) }
 	}
 	var a inventory.Agent
-	switch err := row().Scan(&a.Type, &a.ID); {
+	var asset int64
+	switch err := row().Scan(&a.Type, &a.ID, &asset); {
 	case errors.Is(err, sql.ErrNoRows):
-		return nil, nil
+		return nil, 0, nil
 	case err != nil:
-		return nil, err
+		return nil, 0, err
 	}
-	return &a, nil
+	return &a, asset, nil
+}
+
+// taken is a user's asset, of which an import replaced a copy the user
+// held by one of another owner or another asset.
+type taken struct{ user, asset int64 }
+
+// took notes that the copy ua replaced one of asset held by from.
+func (im *importer) took(from *inventory.Agent, asset int64, ua *inventory.FixtureUserAsset) {
+	if from == nil || from.Type != inventory.AgentUser || (*from == ua.Owner && asset == ua.AssetID) {
+		return
+	}
+	if im.taken == nil {
+		im.taken = map[taken]struct{}{}
+	}
+	im.taken[taken{from.ID, asset}] = struct{}{}
+}
+
+// dropTaken removes from the users' collections the assets of which an
+// import took copies (took) and of which they own no copy any more, as a
+// transfer does (dropCollection): once the document's (or the batch's)
+// copies are all written, so that one given back in it keeps its place,
+// and before its collections, which it may name again.
+func (im *importer) dropTaken() error {
+	for k := range im.taken {
+		if err := dropCollection(im.ctx, im.tx, inventory.Agent{Type: inventory.AgentUser, ID: k.user}, k.asset); err != nil {
+			return err
+		}
+	}
+	clear(im.taken)
+	return nil
 }
 
 // kindWords names a limited kind as a fixture document states it.
@@ -440,10 +474,11 @@ func (im *importer) userAssets(f *inventory.Fixture) error {
 		// CONFLICT (id), which needs a unique index on id alone — one a
 		// table sharded by owner cannot have (docs/scaling.md). Its
 		// ledger row names the owner it had (from).
-		from, err := im.owner(ua.ID)
+		from, fromAsset, err := im.owner(ua.ID)
 		if err != nil {
 			return err
 		}
+		im.took(from, fromAsset, &ua)
 		if err := im.exec("DELETE FROM user_assets WHERE id = $1", ua.ID); err != nil {
 			return err
 		}
@@ -464,7 +499,7 @@ func (im *importer) userAssets(f *inventory.Fixture) error {
 			return err
 		}
 	}
-	return nil
+	return im.dropTaken()
 }
 
 func (im *importer) items(f *inventory.Fixture) error {

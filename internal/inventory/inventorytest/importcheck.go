@@ -20,6 +20,7 @@ func (s *suite) importChecks(t *testing.T) {
 	t.Run("PackageCycles", s.packageCycles)
 	t.Run("IDsAndSerialsStayBelow2^53", s.idsStayBelow2to53)
 	t.Run("CreatorsMustExist", s.creatorsMustExist)
+	t.Run("ImportedOwnerLeavesCollection", s.importedOwnerLeavesCollection)
 }
 
 func (s *suite) packageBecomesOtherType(t *testing.T) {
@@ -162,6 +163,36 @@ func (s *suite) creatorsMustExist(t *testing.T) {
 			a, err := st.Asset(bg, 9402)
 			must(t, err)
 			eq(t, "creator", a.Creator, inventory.Agent{Type: inventory.AgentGroup, ID: 9602})
+		})
+	}
+}
+
+func (s *suite) importedOwnerLeavesCollection(t *testing.T) {
+	// As after a transfer: a user an import takes a copy from, who no
+	// longer owns any copy of its asset, loses it from the profile
+	// collection; one who still owns one keeps it.
+	for name, load := range loads {
+		t.Run(name, func(t *testing.T) {
+			st := s.example(t)
+			must(t, load(st, parse(t, `{"userAssets": [{"userAssetId": 510938272, "assetId": 48159815,
+				"owner": {"type": "User", "id": 2003}, "serialNumber": 149}]}`)))
+			eq(t, "builderman's collection", collection(t, st, 156), "[]")
+			// A copy that changes asset leaves the old one.
+			must(t, load(st, parse(t, `{"collections": [{"userId": 156, "itemType": "Asset", "itemId": 1365767}]}`),
+				parse(t, `{"userAssets": [{"userAssetId": 600000001, "assetId": 1365768, "owner": {"type": "User", "id": 156}}]}`)))
+			eq(t, "builderman's collection after the shirt changed", collection(t, st, 156), "[]")
+			// Taken and given back another copy in one document: kept.
+			must(t, load(st, parse(t, `{"collections": [{"userId": 261, "itemType": "Asset", "itemId": 48159815}]}`)))
+			must(t, load(st, parse(t, `{"userAssets": [
+				{"userAssetId": 510938273, "assetId": 48159815, "owner": {"type": "User", "id": 2003}, "serialNumber": 150},
+				{"userAssetId": 900000001, "assetId": 48159815, "owner": {"type": "User", "id": 261}, "serialNumber": 160}]}`)))
+			eq(t, "Shedletsky's collection", collection(t, st, 261), "[Asset 48159815]")
+			// A copy new in a stream, moved later in it.
+			must(t, load(st,
+				parse(t, `{"userAssets": [{"userAssetId": 900000005, "assetId": 1365767, "owner": {"type": "User", "id": 2003}}],
+					"collections": [{"userId": 2003, "itemType": "Asset", "itemId": 1365767}]}`),
+				parse(t, `{"userAssets": [{"userAssetId": 900000005, "assetId": 1365767, "owner": {"type": "User", "id": 2001}}]}`)))
+			eq(t, "stranger's collection", collection(t, st, 2003), "[]")
 		})
 	}
 }
