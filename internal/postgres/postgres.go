@@ -194,8 +194,15 @@ func migrate(ctx context.Context, cc *pgx.ConnConfig, dir fs.FS) error {
 // collection stay correct under concurrency, as on SQLite whose writers
 // queue on one lock); serialization failures and deadlocks are retried.
 func Dialect() sqlstore.Dialect {
+	// The copies lock is a table lock on fixture_imports (the record of
+	// imports): LOCK TABLE, unlike a SELECT of an advisory lock function,
+	// takes no snapshot, so a serializable transaction that waited for it
+	// reads what the import before it committed. EXCLUSIVE conflicts with
+	// ROW SHARE and with itself; ROW SHARE not with itself; reads of the
+	// table (ACCESS SHARE) wait for neither.
 	return sqlstore.Dialect{Name: "postgres", Kind: Kind, Retryable: Retryable, TxIsolation: sql.LevelSerializable,
-		ForUpdate: " FOR UPDATE", ChangeNotice: "SELECT pg_notify('" + changeChannel + "', '')"}
+		ForUpdate: " FOR UPDATE", ChangeNotice: "SELECT pg_notify('" + changeChannel + "', '')",
+		CopiesLock: "LOCK TABLE fixture_imports IN EXCLUSIVE MODE", CopiesShareLock: "LOCK TABLE fixture_imports IN ROW SHARE MODE"}
 }
 
 // Retryable reports SQLSTATE 40001 (serialization_failure) and 40P01

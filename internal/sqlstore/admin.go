@@ -402,6 +402,9 @@ func (s *Store) Grant(ctx context.Context, g inventory.GrantRequest) (inventory.
 func (s *Store) grant(ctx context.Context, g inventory.GrantRequest) (inventory.UserAsset, error) {
 	var ua inventory.UserAsset
 	err := s.tx(ctx, "grant", func(tx *sql.Tx) error {
+		if err := s.lockCopies(ctx, tx, s.d.CopiesShareLock); err != nil {
+			return err
+		}
 		var typ, limited int
 		var stock sql.NullInt64
 		// The asset row is the lock that serializes grants of one asset

@@ -151,6 +151,9 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 		return inventory.BulkProgress{}, s.wrap("bulk import", err)
 	}
 	defer tx.Rollback()
+	if err := s.lockCopies(ctx, tx, s.d.CopiesLock); err != nil {
+		return inventory.BulkProgress{}, s.wrap("bulk import", err)
+	}
 	b := &bulk{ctx: ctx, tx: tx, s: s, im: &importer{ctx: ctx, tx: tx, s: s, stmts: map[string]*sql.Stmt{},
 		known: map[string]map[int64]bool{}}, assets: map[int64]*bulkAsset{}, now: ms(s.now())}
 	defer b.close()

@@ -114,6 +114,9 @@ func (im *importer) needAgent(path string, a inventory.Agent) error {
 // Import implements inventory.Store.
 func (s *Store) Import(ctx context.Context, f *inventory.Fixture) error {
 	return s.tx(ctx, "import", func(tx *sql.Tx) error {
+		if err := s.lockCopies(ctx, tx, s.d.CopiesLock); err != nil {
+			return err
+		}
 		im := &importer{ctx: ctx, tx: tx, s: s}
 		if f.Hash != "" {
 			var one int

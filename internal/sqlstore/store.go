@@ -40,6 +40,24 @@ type Dialect struct {
 	// internal/inventory/cache). SQLite needs none: its data_version
 	// counter changes on every commit by any connection.
 	ChangeNotice string
+	// CopiesLock and CopiesShareLock, when set, run first in a write
+	// transaction that numbers new copies: an import takes CopiesLock
+	// (exclusive), a grant CopiesShareLock (shared), so that imports run
+	// one at a time and never beside a grant, as all writers do on SQLite.
+	// Both number copies above the largest id they read, and a stream's
+	// transaction is long and not serializable: two imports side by side
+	// gave the same ids, or deadlocked on the rows they both update, until
+	// their retries ran out. It must be the transaction's first statement.
+	CopiesLock, CopiesShareLock string
+}
+
+// lockCopies runs q (a Dialect lock statement) in tx, if it is set.
+func (s *Store) lockCopies(ctx context.Context, tx *sql.Tx, q string) error {
+	if q == "" {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, q)
+	return err
 }
 
 // Store is the shared inventory.Store implementation.

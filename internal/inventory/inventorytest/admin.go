@@ -20,6 +20,7 @@ func RunAdmin(t *testing.T, open storetest.Opener) {
 	t.Run("ConcurrentTransfers", s.concurrentTransfers)
 	t.Run("TransferWithoutFrom", s.transferWithoutFrom)
 	t.Run("Churn", s.churn)
+	t.Run("ConcurrentImports", s.concurrentImports)
 }
 
 const (
