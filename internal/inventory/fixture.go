@@ -27,13 +27,16 @@ type Fixture struct {
 	Sessions    []FixtureSession
 	Assets      []FixtureAsset
 	UserAssets  []FixtureUserAsset
-	GamePasses  []GamePass
-	Badges      []Badge
-	Bundles     []Bundle
-	UserItems   []UserItem
-	Places      []Place
-	UserPlaces  []FixtureUserPlace
-	Collections []FixtureCollection
+	// RetiredCopies are copies revoked or deleted in the store a document
+	// was exported from: their ids and serials are never given again.
+	RetiredCopies []FixtureRetiredCopy
+	GamePasses    []GamePass
+	Badges        []Badge
+	Bundles       []Bundle
+	UserItems     []UserItem
+	Places        []Place
+	UserPlaces    []FixtureUserPlace
+	Collections   []FixtureCollection
 	// Hash identifies the document's content; importing a document with a
 	// hash already imported is a no-op.
 	Hash string
@@ -82,6 +85,12 @@ type FixtureAsset struct {
 type FixtureUserAsset struct {
 	UserAsset
 	Path string // e.g. "userAssets[3]", or "line 9" in a stream, for error messages (JoinPath)
+}
+
+// FixtureRetiredCopy is a "retiredCopies" element.
+type FixtureRetiredCopy struct {
+	UserAssetID, AssetID int64
+	Serial               *int64
 }
 
 // FixtureUserPlace puts a place on a user's places tab.
@@ -464,7 +473,7 @@ func decodeList[T any](p *fixtureParser, raw map[string]json.RawMessage, key str
 }
 
 var fixtureKeys = map[string]bool{"users": true, "groups": true, "friendships": true, "follows": true,
-	"sessions": true, "assets": true, "userAssets": true, "gamePasses": true, "badges": true,
+	"sessions": true, "assets": true, "retiredCopies": true, "userAssets": true, "gamePasses": true, "badges": true,
 	"bundles": true, "userItems": true, "places": true, "userPlaces": true, "collections": true}
 
 // utf8BOM is the byte order mark some Windows tools put before UTF-8
@@ -659,6 +668,20 @@ func parseFixture(data []byte, now time.Time, lines map[string][]int64) (*Fixtur
 			dup(path+".collectibleItemInstanceId", "collectibleItemInstanceId", ua.InstanceID)
 		}
 		f.UserAssets = append(f.UserAssets, FixtureUserAsset{UserAsset: ua, Path: path})
+	})
+	decodeList(p, raw, "retiredCopies", func(path string, d *struct {
+		UserAssetID int64  `json:"userAssetId"`
+		AssetID     int64  `json:"assetId"`
+		Serial      *int64 `json:"serialNumber"`
+	}) {
+		rc := FixtureRetiredCopy{UserAssetID: p.id(path+".userAssetId", d.UserAssetID), AssetID: p.id(path+".assetId", d.AssetID),
+			Serial: d.Serial}
+		if d.Serial != nil && (*d.Serial <= 0 || *d.Serial > MaxID) {
+			p.fail(path+".serialNumber", "must be a positive integer")
+		}
+		// One id space with the live copies: a copy cannot be both.
+		dup(path+".userAssetId", "userAssetId", rc.UserAssetID)
+		f.RetiredCopies = append(f.RetiredCopies, rc)
 	})
 	decodeList(p, raw, "gamePasses", func(path string, d *struct {
 		ID      int64  `json:"id"`

@@ -91,6 +91,15 @@ type UserAssetRecord struct {
 	Updated     string      `json:"updated"`
 }
 
+// RetiredCopyRecord is a "retiredCopies" element: a copy that existed and
+// was revoked or deleted. Its userAssetId and serial number are never
+// given again, in the store it came from or in one it is imported into.
+type RetiredCopyRecord struct {
+	UserAssetID int64  `json:"userAssetId"`
+	AssetID     int64  `json:"assetId"`
+	Serial      *int64 `json:"serialNumber,omitempty"`
+}
+
 // GamePassRecord is a "gamePasses" element.
 type GamePassRecord struct {
 	ID      int64  `json:"id"`
@@ -191,7 +200,7 @@ func PlaceRecordOf(p Place) PlaceRecord {
 // the NDJSON kind of their records.
 var Sections = []struct{ Name, Kind string }{
 	{"users", "user"}, {"groups", "group"}, {"friendships", "friendship"}, {"follows", "follow"},
-	{"sessions", "session"}, {"assets", "asset"}, {"userAssets", "userAsset"}, {"gamePasses", "gamePass"},
+	{"sessions", "session"}, {"assets", "asset"}, {"retiredCopies", "retiredCopy"}, {"userAssets", "userAsset"}, {"gamePasses", "gamePass"},
 	{"badges", "badge"}, {"bundles", "bundle"}, {"userItems", "userItem"}, {"places", "place"},
 	{"userPlaces", "userPlace"}, {"collections", "collection"},
 }

@@ -443,6 +443,22 @@ func (b *bulk) apply(f *inventory.Fixture) error {
 			ai.typ, ai.kind = int(a.Type), a.Limited
 		}
 	}
+	if len(f.RetiredCopies) > 0 {
+		// Checked against the copies written so far, queued ones included;
+		// the copies after them are numbered above them.
+		if err := b.flush(); err != nil {
+			return err
+		}
+		if err := b.im.retired(f); err != nil {
+			return err
+		}
+		for _, rc := range f.RetiredCopies {
+			b.nextID = max(b.nextID, rc.UserAssetID)
+			if a := b.assets[rc.AssetID]; a != nil && rc.Serial != nil {
+				a.next = max(a.next, *rc.Serial)
+			}
+		}
+	}
 	for i := range f.UserAssets {
 		if err := b.userAsset(&f.UserAssets[i]); err != nil {
 			return err

@@ -174,6 +174,19 @@ func (s *Store) exportSteps(pkgs map[int64][]int64) []exportStep {
 			a, err := scanAsset(sc)
 			return inventory.AssetRecordOf(a, contents(a, pkgs)), err
 		}},
+		// The copies revoked or deleted (a Revoke in the ledger, and no copy
+		// by that id now), before the live ones, so that an import numbers
+		// new copies above them (Fixture.RetiredCopies).
+		{"retiredCopies", `SELECT l.user_asset_id, MAX(l.item_id), MAX(l.serial) FROM ownership_ledger l
+			WHERE l.op = 3 AND l.item_type = 0 AND l.user_asset_id IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM user_assets ua WHERE ua.id = l.user_asset_id)
+			GROUP BY l.user_asset_id ORDER BY l.user_asset_id`, func(sc scanner) (any, error) {
+			var r inventory.RetiredCopyRecord
+			var serial sql.NullInt64
+			err := sc.Scan(&r.UserAssetID, &r.AssetID, &serial)
+			r.Serial = optInt(serial)
+			return r, err
+		}},
 		{"userAssets", "SELECT " + userAssetCols + " FROM user_assets ua ORDER BY ua.id", func(sc scanner) (any, error) {
 			var r userAssetRow
 			err := sc.Scan(r.dest()...)

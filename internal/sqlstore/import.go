@@ -127,7 +127,7 @@ func (s *Store) Import(ctx context.Context, f *inventory.Fixture) error {
 				return err
 			}
 		}
-		steps := []func(*inventory.Fixture) error{im.people, im.assets, im.userAssets, im.items, im.places}
+		steps := []func(*inventory.Fixture) error{im.people, im.assets, im.retired, im.userAssets, im.items, im.places}
 		for _, step := range steps {
 			if err := step(f); err != nil {
 				return err
@@ -365,6 +365,40 @@ func (im *importer) dropTaken() error {
 		}
 	}
 	clear(im.taken)
+	return nil
+}
+
+// retired records the document's retired copies (Fixture.RetiredCopies)
+// as the ledger's Revokes, so that their ids and serials are never given
+// again (lastUserAssetID, lastSerial): one row for each, unless the
+// ledger has a Revoke of that copy already (a store importing its own
+// export). A retired copy that is live in the store is refused.
+func (im *importer) retired(f *inventory.Fixture) error {
+	for i, rc := range f.RetiredCopies {
+		path := f.PathOf("retiredCopies", i)
+		if err := im.need(inventory.JoinPath(path, "assetId"), "asset", "assets", "id", rc.AssetID); err != nil {
+			return err
+		}
+		live, _, err := im.owner(rc.UserAssetID)
+		if err != nil {
+			return err
+		}
+		if live != nil {
+			return invalid(inventory.JoinPath(path, "userAssetId"), "copy %d exists (owned by %s %d), so it cannot be retired", rc.UserAssetID, live.Type, live.ID)
+		}
+		var one int
+		err = im.tx.QueryRowContext(im.ctx, "SELECT 1 FROM ownership_ledger WHERE user_asset_id = $1 AND op = $2 LIMIT 1",
+			rc.UserAssetID, int(inventory.LedgerRevoke)).Scan(&one)
+		if err == nil {
+			continue
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if err := im.s.appendLedger(im.ctx, im.tx, inventory.LedgerEntry{At: im.s.now(), Op: inventory.LedgerRevoke,
+			ItemType: inventory.ItemAsset, ItemID: rc.AssetID, UserAssetID: rc.UserAssetID, Serial: rc.Serial}); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
