@@ -31,6 +31,7 @@ import (
 	"io"
 	"io/fs"
 	"net"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -202,7 +203,8 @@ func Dialect() sqlstore.Dialect {
 	// table (ACCESS SHARE) wait for neither.
 	return sqlstore.Dialect{Name: "postgres", Kind: Kind, Retryable: Retryable, TxIsolation: sql.LevelSerializable,
 		ForUpdate: " FOR UPDATE", ChangeNotice: "SELECT pg_notify('" + changeChannel + "', '')",
-		CopiesLock: "LOCK TABLE fixture_imports IN EXCLUSIVE MODE", CopiesShareLock: "LOCK TABLE fixture_imports IN ROW SHARE MODE"}
+		CopiesLock: "LOCK TABLE fixture_imports IN EXCLUSIVE MODE", CopiesShareLock: "LOCK TABLE fixture_imports IN ROW SHARE MODE",
+		UniqueKey: UniqueKey}
 }
 
 // Retryable reports SQLSTATE 40001 (serialization_failure) and 40P01
@@ -236,6 +238,25 @@ func Kind(err error) inventory.Kind {
 		return inventory.KindUnavailable
 	}
 	return inventory.KindInternal
+}
+
+// uniqueDetail is the detail of a unique violation:
+// "Key (asset_id, serial)=(2, 5) already exists."
+var uniqueDetail = regexp.MustCompile(`^Key \((.*)\)=\((.*)\) already exists\.$`)
+
+// UniqueKey returns the columns and values of the key a unique violation
+// clashed on, from its detail.
+func UniqueKey(err error) (cols, vals []string, ok bool) {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "23505" {
+		return nil, nil, false
+	}
+	m := uniqueDetail.FindStringSubmatch(pe.Detail)
+	if m == nil {
+		return nil, nil, false
+	}
+	cols, vals = strings.Split(m[1], ", "), strings.Split(m[2], ", ")
+	return cols, vals, len(cols) == len(vals)
 }
 
 // unreachable reports errors of the connection rather than of the query.

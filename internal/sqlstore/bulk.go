@@ -203,7 +203,7 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 		for _, q := range b.rebuild {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				if s.isConflict(err) {
-					return b.st, invalid("userAssets", "a serial number repeats within an asset, or a collectibleItemInstanceId across copies (%v)", err)
+					return b.st, b.clash(err)
 				}
 				return b.st, s.wrap("bulk import: rebuild index", err)
 			}
@@ -648,9 +648,90 @@ func (b *bulk) flush() error {
 
 func (b *bulk) rowError(err error) error {
 	if b.s.isConflict(err) {
-		return invalid("userAssets", "a serial number or collectibleItemInstanceId is already used by another copy (%v)", err)
+		return b.clash(err)
 	}
 	return err
+}
+
+// clash words a unique violation among copies alike on every store,
+// naming the serial number and asset, or the collectibleItemInstanceId,
+// that two copies share: a copy of the stream and one in the store or of
+// the stream, found by a queued batch's insert or by an index rebuild at
+// the end (a line can no longer be named then). PostgreSQL's error names
+// the key (Dialect.UniqueKey), and its transaction cannot query after an
+// error; SQLite's names the index, and the transaction still reads: the
+// clash is looked for among the rows written, then the queued ones.
+func (b *bulk) clash(err error) error {
+	serial := func(asset, serial any) error {
+		return invalid("userAssets", "serialNumber %v of asset %v is given to two copies", serial, asset)
+	}
+	instance := func(id any) error {
+		return invalid("userAssets", "collectibleItemInstanceId %v is given to two copies", id)
+	}
+	if b.s.d.UniqueKey != nil {
+		if cols, vals, ok := b.s.d.UniqueKey(err); ok {
+			switch strings.Join(cols, ",") {
+			case "asset_id,serial":
+				return serial(vals[0], vals[1])
+			case "instance_id":
+				return instance(vals[0])
+			}
+		}
+	} else {
+		var a, n int64
+		var id string
+		switch {
+		case strings.Contains(err.Error(), "serial"):
+			q := "SELECT asset_id, serial FROM user_assets WHERE serial IS NOT NULL GROUP BY asset_id, serial HAVING COUNT(*) > 1 LIMIT 1"
+			if b.tx.QueryRowContext(b.ctx, q).Scan(&a, &n) == nil {
+				return serial(a, n)
+			}
+			if k, ok := b.queuedClash(6, func(row []any) bool {
+				return b.tx.QueryRowContext(b.ctx, "SELECT 1 FROM user_assets WHERE asset_id = $1 AND serial = $2", row[1], row[6]).Scan(new(int)) == nil
+			}, 1); ok {
+				return serial(k[0], k[1])
+			}
+		case strings.Contains(err.Error(), "instance_id"):
+			q := "SELECT instance_id FROM user_assets WHERE instance_id IS NOT NULL GROUP BY instance_id HAVING COUNT(*) > 1 LIMIT 1"
+			if b.tx.QueryRowContext(b.ctx, q).Scan(&id) == nil {
+				return instance(id)
+			}
+			if k, ok := b.queuedClash(7, func(row []any) bool {
+				return b.tx.QueryRowContext(b.ctx, "SELECT 1 FROM user_assets WHERE instance_id = $1", row[7]).Scan(new(int)) == nil
+			}); ok {
+				return instance(k[0])
+			}
+		}
+	}
+	return invalid("userAssets", "a serialNumber or collectibleItemInstanceId is given to two copies")
+}
+
+// queuedClash looks among the queued copies (userAssetInsertCols rows)
+// for one whose column col (with the columns before it in also, as the
+// key's first parts) is set and repeats in the queue or is in the store
+// (inStore); it returns the key, asset first when also is given.
+func (b *bulk) queuedClash(col int, inStore func(row []any) bool, also ...int) ([]any, bool) {
+	seen := map[string]bool{}
+	for _, r := range []*rowBuffer{b.copies, b.fresh} {
+		w := len(r.cols)
+		for i := 0; i+w <= len(r.args); i += w {
+			row := r.args[i : i+w]
+			if row[col] == nil {
+				continue
+			}
+			var key []any
+			for _, c := range also {
+				key = append(key, row[c])
+			}
+			key = append(key, row[col])
+			k := fmt.Sprint(key...)
+			if seen[k] || inStore(row) {
+				return key, true
+			}
+			seen[k] = true
+		}
+	}
+	return nil, false
 }
 
 // dropIndexes drops the secondary indexes of user_assets (SQLite, inside

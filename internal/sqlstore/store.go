@@ -49,6 +49,10 @@ type Dialect struct {
 	// gave the same ids, or deadlocked on the rows they both update, until
 	// their retries ran out. It must be the transaction's first statement.
 	CopiesLock, CopiesShareLock string
+	// UniqueKey, when set, returns the columns and values of the key a
+	// unique violation clashed on (PostgreSQL's error detail), so that
+	// imports can name them; without it the store finds them (bulk.clash).
+	UniqueKey func(error) (cols, vals []string, ok bool)
 }
 
 // lockCopies runs q (a Dialect lock statement) in tx, if it is set.

@@ -238,6 +238,8 @@ func (s *suite) importTests(t *testing.T) {
 		eq(t, "builderman's copies after failed imports", len(all), 6)
 	})
 
+	t.Run("StreamClashes", s.streamClashes)
+
 	t.Run("Atomic", func(t *testing.T) {
 		// Everything before the bad reference is rolled back: on an empty
 		// store nothing at all is left, on a loaded one nothing changes.
