@@ -84,6 +84,8 @@ var (
 	tTime     = obj{"type": "string", "format": "date-time"}
 	tPrivacy  = enumSchema(1, "NoOne", "Friends", "FriendsAndFollowing", "FriendsFollowingAndFollowers", "AllAuthenticatedUsers", "AllUsers")
 	tModerate = enumSchema(0, "Approved", "Pending", "Disapproved")
+	// A package's contents: no asset twice, not the package itself.
+	tContents = obj{"type": "array", "items": tInt, "uniqueItems": true}
 )
 
 // enumSchema: an enum is sent by name or by number (the first name is
@@ -113,9 +115,9 @@ var adminSchemas = obj{
 	"Asset": props([]string{"id", "name", "assetType", "creator"}, obj{"id": tInt, "name": tStr, "assetType": obj{"type": "string", "description": "name or number"},
 		"creator": ref("Agent"), "isLimited": tBool, "isLimitedUnique": tBool, "collectibleItemId": obj{"type": "string", "format": "uuid"},
 		"recentAveragePrice": tIntNull, "originalPrice": tIntNull, "assetStock": tIntNull, "priceInRobux": tIntNull, "moderationStatus": tModerate,
-		"created": tTime, "updated": tTime, "packageAssetIds": obj{"type": "array", "items": tInt}}),
+		"created": tTime, "updated": tTime, "packageAssetIds": tContents}),
 	"AssetPatch": props(nil, obj{"name": tStr, "recentAveragePrice": tIntNull, "originalPrice": tIntNull, "assetStock": tIntNull, "priceInRobux": tIntNull,
-		"moderationStatus": tModerate, "packageAssetIds": obj{"type": "array", "items": tInt}}),
+		"moderationStatus": tModerate, "packageAssetIds": tContents}),
 	"UserAsset": props([]string{"userAssetId", "assetId", "owner", "created", "updated"}, obj{"userAssetId": tInt, "assetId": tInt, "owner": ref("Agent"),
 		"serialNumber": tInt, "collectibleItemInstanceId": obj{"type": "string", "format": "uuid"}, "holdUntil": tTime, "expireAt": tTime, "created": tTime, "updated": tTime}),
 	"Grant":         props([]string{"assetId", "owner"}, obj{"assetId": tInt, "owner": ref("Agent"), "holdUntil": tTime, "expireAt": tTime}),

@@ -307,10 +307,8 @@ func (a *Admin) UpdateAsset(ctx context.Context, id int64, p AssetPatch) (Asset,
 		return Asset{}, invalidf("moderationStatus: unknown status %d", *p.Moderation)
 	}
 	if p.PackageAssetIDs != nil {
-		for i, c := range *p.PackageAssetIDs {
-			if err := checkID(fmt.Sprintf("packageAssetIds[%d]", i), c); err != nil {
-				return Asset{}, err
-			}
+		if err := CheckPackageContents("packageAssetIds", id, *p.PackageAssetIDs); err != nil {
+			return Asset{}, err
 		}
 	}
 	return a.Store.UpdateAsset(ctx, id, p)

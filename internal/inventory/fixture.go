@@ -405,6 +405,30 @@ func (p *fixtureParser) amount(path string, v *int64) *int64 {
 	return v
 }
 
+// CheckPackageContents checks the contents of package pkg, at field (its
+// packageAssetIds), in a document and in the admin API alike: ids, in
+// order, one row each, so no asset twice, and not the package itself (a
+// cycle through other packages needs the store, which refuses it too).
+func CheckPackageContents(field string, pkg int64, ids []int64) error {
+	p := &fixtureParser{}
+	seen := make(map[int64]bool, len(ids))
+	for i, id := range ids {
+		path := fmt.Sprintf("%s[%d]", field, i)
+		p.id(path, id)
+		switch {
+		case id == pkg:
+			p.fail(path, "a package cannot contain itself")
+		case seen[id]:
+			p.fail(path, "duplicate asset %d", id)
+		}
+		if p.err != nil {
+			return p.err
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
 func (p *fixtureParser) optTime(path, s string) *time.Time {
 	if s == "" {
 		return nil
@@ -623,20 +647,8 @@ func parseFixture(data []byte, now time.Time, lines map[string][]int64) (*Fixtur
 		case d.IsLimited:
 			a.Limited = Limited
 		}
-		// The contents are a list in order (one row per position): an
-		// asset given twice would be one row, and a package inside itself
-		// has no meaning.
-		inPkg := map[int64]bool{}
-		for i, pid := range d.PackageAssetIDs {
-			ip := fmt.Sprintf("%s.packageAssetIds[%d]", path, i)
-			p.id(ip, pid)
-			switch {
-			case pid == a.ID:
-				p.fail(ip, "a package cannot contain itself")
-			case inPkg[pid]:
-				p.fail(ip, "duplicate asset %d", pid)
-			}
-			inPkg[pid] = true
+		if err := CheckPackageContents(path+".packageAssetIds", a.ID, a.PackageAssetIDs); err != nil && p.err == nil {
+			p.err = err
 		}
 		if len(d.PackageAssetIDs) > 0 && t != AssetTypePackage {
 			p.fail(path+".packageAssetIds", "only packages (assetType Package) have contents")

@@ -281,23 +281,6 @@ func (s *Store) Place(ctx context.Context, id int64) (inventory.Place, error) {
 	return p, s.wrap("place", err)
 }
 
-// setPackage replaces a package's contents.
-func (s *Store) setPackage(ctx context.Context, tx *sql.Tx, id int64, contents []int64) error {
-	im := &importer{ctx: ctx, tx: tx, s: s}
-	if err := im.exec("DELETE FROM package_assets WHERE package_id = $1", id); err != nil {
-		return err
-	}
-	for j, c := range contents {
-		if err := im.need(fmt.Sprintf("packageAssetIds[%d]", j), "asset", "assets", "id", c); err != nil {
-			return err
-		}
-		if err := im.exec("INSERT INTO package_assets (package_id, position, asset_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", id, j, c); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // CreateAsset implements inventory.AdminStore.
 func (s *Store) CreateAsset(ctx context.Context, a inventory.FixtureAsset) error {
 	return s.tx(ctx, "create asset", func(tx *sql.Tx) error {
@@ -314,7 +297,7 @@ func (s *Store) CreateAsset(ctx context.Context, a inventory.FixtureAsset) error
 		if err != nil {
 			return err
 		}
-		return s.setPackage(ctx, tx, a.ID, a.PackageAssetIDs)
+		return s.setPackage(&importer{ctx: ctx, tx: tx, s: s}, a.ID, a.PackageAssetIDs)
 	})
 }
 
@@ -352,7 +335,7 @@ func (s *Store) UpdateAsset(ctx context.Context, id int64, p inventory.AssetPatc
 			if a.Type != inventory.AssetTypePackage {
 				return invalid("packageAssetIds", "only packages (assetType Package) have contents")
 			}
-			return s.setPackage(ctx, tx, id, *p.PackageAssetIDs)
+			return s.setPackage(&importer{ctx: ctx, tx: tx, s: s}, id, *p.PackageAssetIDs)
 		}
 		return nil
 	})

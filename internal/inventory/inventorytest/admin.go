@@ -21,6 +21,7 @@ func RunAdmin(t *testing.T, open storetest.Opener) {
 	t.Run("TransferWithoutFrom", s.transferWithoutFrom)
 	t.Run("Churn", s.churn)
 	t.Run("ConcurrentImports", s.concurrentImports)
+	t.Run("AdminValidates", s.adminValidates)
 	t.Run("RetiredCopies", s.retiredCopies)
 }
 
