@@ -114,17 +114,10 @@ func pathIDs(r *http.Request, names ...string) ([]int64, error) {
 	return out, nil
 }
 
-// optTimeParam parses an optional RFC 3339 time field.
+// optTimeParam parses an optional date field as a fixture document does
+// (inventory.ParseTime): RFC 3339, within the years 0001 to 9999 in UTC.
 func optTimeParam(field, v string) (*time.Time, error) {
-	if v == "" {
-		return nil, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, v)
-	if err != nil {
-		return nil, invalidBody(field + ": " + `"` + v + `" is not an RFC 3339 date`)
-	}
-	t = t.UTC().Truncate(time.Millisecond)
-	return &t, nil
+	return inventory.ParseTime(field, v)
 }
 
 // agentParam parses {"type":"User","id":1}.

@@ -175,26 +175,62 @@ func invalidf(format string, args ...any) error {
 	return &Error{Kind: KindInvalid, Message: fmt.Sprintf(format, args...)}
 }
 
+// The checks below are the fixture parser's own (fixture.go), so that an
+// admin body accepts exactly what a fixture document accepts
+// (docs/admin-api.md) and whatever the admin API stores exports to a
+// document that imports again.
+
+// fixtureCheck runs checks of the fixture parser and returns the first
+// error, worded as in a document.
+func fixtureCheck(checks func(p *fixtureParser)) error {
+	var p fixtureParser
+	checks(&p)
+	return p.err
+}
+
+// checkName checks a required name: not blank, at most 1000 bytes, no NUL.
 func checkName(field, s string) error {
-	if strings.TrimSpace(s) == "" {
-		return invalidf("%s: is required", field)
-	}
-	if len(s) > 1000 {
-		return invalidf("%s: is longer than 1000 bytes", field)
-	}
-	return nil
+	return fixtureCheck(func(p *fixtureParser) { p.name(field, s) })
 }
 
+// checkText checks an optional string: at most 1000 bytes, no NUL.
+func checkText(field, s string) error {
+	return fixtureCheck(func(p *fixtureParser) { p.text(field, s) })
+}
+
+// checkID checks an id: from 1 to MaxID.
 func checkID(field string, id int64) error {
-	if id <= 0 || id > MaxID {
-		return invalidf("%s: must be an integer from 1 to %d", field, int64(MaxID))
-	}
-	return nil
+	return fixtureCheck(func(p *fixtureParser) { p.id(field, id) })
 }
 
+// checkAmount checks a price or stock a patch sets: from 0 to MaxID.
 func checkAmount(field string, o Opt[int64]) error {
-	if o.Set && o.Value != nil && (*o.Value < 0 || *o.Value > MaxID) {
-		return invalidf("%s: must be from 0 to %d", field, int64(MaxID))
+	if !o.Set {
+		return nil
+	}
+	return fixtureCheck(func(p *fixtureParser) { p.amount(field, o.Value) })
+}
+
+// ParseTime parses an optional date of an admin body ("" is none) as a
+// fixture document does: RFC 3339, kept to the millisecond in UTC, within
+// the years 0001 to 9999 in UTC (what export can write back).
+func ParseTime(field, s string) (*time.Time, error) {
+	var t *time.Time
+	err := fixtureCheck(func(p *fixtureParser) { t = p.optTime(field, s) })
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// checkTime checks a date given as a time (not parsed by ParseTime): within
+// the years 0001 to 9999 in UTC, as ParseTime and fixture documents have it.
+func checkTime(field string, t *time.Time) error {
+	if t == nil {
+		return nil
+	}
+	if y := t.UTC().Year(); y < 1 || y > 9999 {
+		return invalidf("%s: is out of range (years 0001 to 9999, in UTC)", field)
 	}
 	return nil
 }
@@ -221,8 +257,10 @@ func (a *Admin) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, er
 			return User{}, err
 		}
 	}
-	if p.DisplayName != nil && len(*p.DisplayName) > 1000 {
-		return User{}, invalidf("displayName: is longer than 1000 bytes")
+	if p.DisplayName != nil {
+		if err := checkText("displayName", *p.DisplayName); err != nil {
+			return User{}, err
+		}
 	}
 	if p.Membership != nil && (*p.Membership < 0 || *p.Membership > 4) {
 		return User{}, invalidf("buildersClubMembershipType: must be 0..4")
@@ -322,12 +360,21 @@ func (a *Admin) Grant(ctx context.Context, g GrantRequest) (UserAsset, error) {
 	if err := checkOwner("owner", g.Owner); err != nil {
 		return UserAsset{}, err
 	}
+	if err := checkTime("holdUntil", g.HoldUntil); err != nil {
+		return UserAsset{}, err
+	}
+	if err := checkTime("expireAt", g.ExpireAt); err != nil {
+		return UserAsset{}, err
+	}
 	return a.Store.Grant(ctx, g)
 }
 
 // Transfer moves a copy to another owner.
 func (a *Admin) Transfer(ctx context.Context, t TransferRequest) (UserAsset, error) {
 	if err := checkOwner("to", t.To); err != nil {
+		return UserAsset{}, err
+	}
+	if err := checkTime("holdUntil", t.HoldUntil); err != nil {
 		return UserAsset{}, err
 	}
 	if t.From == nil {
@@ -377,8 +424,18 @@ func (a *Admin) SetUserItem(ctx context.Context, it UserItem, on bool) error {
 	if it.Type != ItemGamePass && it.Type != ItemBadge && it.Type != ItemBundle {
 		return invalidf("itemType: must be GamePass, Badge or Bundle (assets are granted as user assets)")
 	}
-	if it.Created.IsZero() {
-		it.Created = a.Now().UTC().Truncate(time.Millisecond)
+	if on {
+		if it.InstanceID != nil {
+			if err := checkID("instanceId", *it.InstanceID); err != nil {
+				return err
+			}
+		}
+		if it.Created.IsZero() {
+			it.Created = a.Now().UTC().Truncate(time.Millisecond)
+		}
+		if err := checkTime("created", &it.Created); err != nil {
+			return err
+		}
 	}
 	return a.Store.SetUserItem(ctx, it, on)
 }

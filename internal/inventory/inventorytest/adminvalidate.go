@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
 )
@@ -15,6 +16,7 @@ import (
 // imports again.
 func (s *suite) adminValidates(t *testing.T) {
 	t.Run("PackageContents", s.adminPackageContents)
+	t.Run("Values", s.adminValues)
 }
 
 // adminPackageContents: creating or patching a package refuses a repeated
@@ -108,6 +110,61 @@ func (s *suite) adminPackageContents(t *testing.T) {
 	}
 
 	// What the admin side stored exports to a document that imports.
+	s.reimports(t, st)
+}
+
+// adminValues: the admin layer (inventory.Admin, which the HTTP API, the
+// CLI and the console share) refuses the values a fixture refuses: an
+// instanceId, dates outside the years 0001 to 9999 in UTC, a NUL in a
+// string, an asset twice in a package.
+func (s *suite) adminValues(t *testing.T) {
+	st := s.example(t)
+	admin := inventory.NewAdmin(st)
+	late := time.Date(9999, 12, 31, 23, 0, 0, 0, time.FixedZone("", -5*3600)) // 10000-01-01 in UTC
+	early := time.Date(0, 12, 31, 0, 0, 0, 0, time.UTC)
+	const outOfRange = "is out of range (years 0001 to 9999, in UTC)"
+	maxID := fmt.Sprint(int64(inventory.MaxID))
+
+	for _, c := range []struct {
+		id   *int64
+		at   time.Time
+		want string
+	}{
+		{ptr(int64(-1)), time.Time{}, "instanceId: must be an integer from 1 to " + maxID},
+		{ptr(int64(0)), time.Time{}, "instanceId: must be an integer from 1 to " + maxID},
+		{ptr(int64(inventory.MaxID) + 1), time.Time{}, "instanceId: must be an integer from 1 to " + maxID},
+		{nil, late, "created: " + outOfRange},
+		{nil, early, "created: " + outOfRange},
+	} {
+		err := admin.SetUserItem(bg, inventory.UserItem{UserID: 2003, Type: inventory.ItemGamePass, ItemID: 12528, InstanceID: c.id, Created: c.at}, true)
+		wantErr(t, err, inventory.KindInvalid, c.want)
+	}
+	must(t, admin.SetUserItem(bg, inventory.UserItem{UserID: 2003, Type: inventory.ItemGamePass, ItemID: 12528, InstanceID: ptr(int64(inventory.MaxID))}, true))
+
+	_, err := admin.Grant(bg, inventory.GrantRequest{AssetID: shadowAsset, Owner: user156, HoldUntil: &late})
+	wantErr(t, err, inventory.KindInvalid, "holdUntil: "+outOfRange)
+	_, err = admin.Grant(bg, inventory.GrantRequest{AssetID: shadowAsset, Owner: user156, ExpireAt: &early})
+	wantErr(t, err, inventory.KindInvalid, "expireAt: "+outOfRange)
+	ua, err := admin.Grant(bg, inventory.GrantRequest{AssetID: shadowAsset, Owner: user156})
+	must(t, err)
+	_, err = admin.Transfer(bg, inventory.TransferRequest{UserAssetID: ua.ID, To: user261, HoldUntil: &late})
+	wantErr(t, err, inventory.KindInvalid, "holdUntil: "+outOfRange)
+	_, err = admin.Transfer(bg, inventory.TransferRequest{UserAssetID: ua.ID, From: &user156, To: user261, HoldUntil: &late})
+	wantErr(t, err, inventory.KindInvalid, "holdUntil: "+outOfRange)
+
+	_, err = admin.UpdateUser(bg, 156, inventory.UserPatch{Name: ptr("a\x00b")})
+	wantErr(t, err, inventory.KindInvalid, "username: contains a NUL character")
+	_, err = admin.UpdateUser(bg, 156, inventory.UserPatch{DisplayName: ptr("a\x00b")})
+	wantErr(t, err, inventory.KindInvalid, "displayName: contains a NUL character")
+	_, err = admin.UpdateAsset(bg, shadowAsset, inventory.AssetPatch{Name: ptr("a\x00b")})
+	wantErr(t, err, inventory.KindInvalid, "name: contains a NUL character")
+	_, err = admin.UpdateAsset(bg, 27112438, inventory.AssetPatch{PackageAssetIDs: &[]int64{27112025, 27112025}})
+	wantErr(t, err, inventory.KindInvalid, "packageAssetIds[1]: duplicate asset 27112025")
+	_, err = admin.UpdateAsset(bg, 27112438, inventory.AssetPatch{PackageAssetIDs: &[]int64{27112438}})
+	wantErr(t, err, inventory.KindInvalid, "packageAssetIds[0]: a package cannot contain itself")
+
+	// None of it reached the store, which still exports to a document
+	// that imports.
 	s.reimports(t, st)
 }
 

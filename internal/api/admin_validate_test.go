@@ -1,0 +1,82 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/inventoryd/inventoryd/internal/inventory"
+	"github.com/inventoryd/inventoryd/internal/storetest"
+)
+
+// TestAdminBodiesAcceptWhatAFixtureAccepts: admin create and patch
+// bodies accept exactly what a fixture document accepts
+// (docs/admin-api.md): what a document refuses, a body refuses with 400
+// and the document's message, and the store keeps nothing of it. So the
+// store always exports to a document that imports again.
+func TestAdminBodiesAcceptWhatAFixtureAccepts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		a := newAdm(t, open, adminKey)
+		a.seed()
+		ctx := context.Background()
+		const knight = "/admin/v1/assets/27112438" // a package of 27112025, 27112039
+		const outOfRange = `" is out of range (years 0001 to 9999, in UTC)`
+		const late = "9999-12-31T23:00:00-05:00" // 10000-01-01 in UTC
+		maxID := fmt.Sprint(int64(inventory.MaxID))
+
+		// Package contents: 9602 > 9601 > the knight package.
+		a.must(a.call("POST", "/admin/v1/assets", `{"id":9601,"name":"P1","assetType":"Package","creator":{"type":"User","id":156},"packageAssetIds":[27112438]}`), 201)
+		a.must(a.call("POST", "/admin/v1/assets", `{"id":9602,"name":"P2","assetType":"Package","creator":{"type":"User","id":156},"packageAssetIds":[9601]}`), 201)
+		uid := `/admin/v1/users/2003`
+		grant := func(extra string) string {
+			return `{"assetId":48159815,"owner":{"type":"User","id":2003}` + extra + `}`
+		}
+		ua := a.must(a.call("POST", "/admin/v1/user-assets", grant("")), 201).obj(t)["userAssetId"].(float64)
+		transfer := fmt.Sprintf("/admin/v1/user-assets/%d/transfer", int64(ua))
+
+		for _, c := range []struct{ method, path, body, want string }{
+			{"PATCH", knight, `{"packageAssetIds":[27112025,27112025]}`, "packageAssetIds[1]: duplicate asset 27112025"},
+			{"PATCH", knight, `{"packageAssetIds":[27112438]}`, "packageAssetIds[0]: a package cannot contain itself"},
+			{"PATCH", knight, `{"name":"Renamed","packageAssetIds":[27112025,9601]}`,
+				"packageAssetIds[1]: package 9601 contains package 27112438 (directly or through other packages), so 27112438 cannot contain it"},
+			{"PATCH", knight, `{"packageAssetIds":[9602]}`,
+				"packageAssetIds[0]: package 9602 contains package 27112438 (directly or through other packages), so 27112438 cannot contain it"},
+			{"PATCH", knight, `{"name":"a\u0000b"}`, "name: contains a NUL character"},
+			{"PATCH", uid, `{"displayName":"a\u0000b"}`, "displayName: contains a NUL character"},
+			{"PATCH", uid, `{"username":"a\u0000b"}`, "username: contains a NUL character"},
+			{"PUT", uid + "/items/GamePass/12527", `{"instanceId":-1}`, "instanceId: must be an integer from 1 to " + maxID},
+			{"PUT", uid + "/items/Badge/2124", `{"instanceId":0}`, "instanceId: must be an integer from 1 to " + maxID},
+			{"PUT", uid + "/items/Bundle/192", `{"instanceId":9007199254740992}`, "instanceId: must be an integer from 1 to " + maxID},
+			{"PUT", uid + "/items/GamePass/12527", `{"created":"` + late + `"}`, `created: "` + late + outOfRange},
+			{"PUT", uid + "/items/GamePass/12527", `{"created":"0000-12-31T00:00:00Z"}`, `created: "0000-12-31T00:00:00Z` + outOfRange},
+			{"POST", "/admin/v1/user-assets", grant(`,"holdUntil":"` + late + `"`), `holdUntil: "` + late + outOfRange},
+			{"POST", "/admin/v1/user-assets", grant(`,"expireAt":"` + late + `"`), `expireAt: "` + late + outOfRange},
+			{"POST", transfer, `{"to":{"type":"User","id":156},"holdUntil":"` + late + `"}`, `holdUntil: "` + late + outOfRange},
+		} {
+			if got := a.message(a.call(c.method, c.path, c.body)); got != c.want {
+				t.Errorf("%s %s %s: message %q, want %q", c.method, c.path, c.body, got, c.want)
+			}
+		}
+
+		// Nothing of the refused bodies stayed.
+		if ids, err := a.st.PackageAssets(ctx, 27112438); err != nil || fmt.Sprint(ids) != "[27112025 27112039]" {
+			t.Errorf("knight contents %v, %v", ids, err)
+		}
+		if m := a.must(a.call("GET", knight, ""), 200).obj(t); m["name"] != "Knight Package" {
+			t.Errorf("knight renamed: %v", m["name"])
+		}
+		if _, err := a.st.UserItem(ctx, 2003, inventory.ItemGamePass, 12527); inventory.KindOf(err) != inventory.KindNotFound {
+			t.Errorf("game pass granted: %v", err)
+		}
+
+		// What is in range is taken, to the last id and year.
+		a.must(a.call("PUT", uid+"/items/GamePass/12527", `{"instanceId":9007199254740991,"created":"9999-12-31T23:59:59.999Z"}`), 200)
+		a.must(a.call("POST", "/admin/v1/user-assets", grant(`,"holdUntil":"0001-01-01T00:00:00Z","expireAt":"9999-12-31T23:59:59Z"`)), 201)
+		a.must(a.call("PATCH", "/admin/v1/assets/9602", `{"packageAssetIds":[9601,27112438]}`), 200)
+
+		// The store exports to a document that imports into an empty one.
+		doc := a.must(a.call("GET", "/admin/v1/export", ""), 200)
+		b := newAdm(t, open, adminKey)
+		b.must(b.call("POST", "/admin/v1/fixtures", string(doc.body)), 200)
+	})
+}
