@@ -57,7 +57,7 @@ func (s *Store) Export(ctx context.Context, sink inventory.RecordSink) error {
 // for a package without packages in it, else one more than the deepest
 // package in it), then by id. Packages are a small part of a catalog and
 // their contents are in memory already (pkgs), so they are sorted in
-// memory. Imports refuse cycles (noCycle); should a store hold one anyway,
+// memory. Imports refuse cycles (cycleIn); should a store hold one anyway,
 // the edge that closes it is not followed, so that export still ends.
 func exportPackages(ctx context.Context, tx *sql.Tx, pkgs map[int64][]int64, sink inventory.RecordSink) error {
 	var all []inventory.Asset

@@ -279,7 +279,7 @@ func (im *importer) assets(f *inventory.Fixture) error {
 	// document shows too: a cycle has an edge of this document.
 	for i, a := range f.Assets {
 		if a.Type == inventory.AssetTypePackage && len(a.PackageAssetIDs) > 0 {
-			if err := im.noCycle(f.PathOf("assets", i), a); err != nil {
+			if err := im.cycleIn(f.PathOf("assets", i)+".packageAssetIds", a.ID, a.PackageAssetIDs); err != nil {
 				return err
 			}
 		}
@@ -295,25 +295,6 @@ const cycleQuery = `WITH RECURSIVE r(pos, id) AS (
 		SELECT position, asset_id FROM package_assets WHERE package_id = $1
 		UNION SELECT r.pos, pa.asset_id FROM r JOIN package_assets pa ON pa.package_id = r.id)
 	SELECT MIN(pos) FROM r WHERE id = $1`
-
-// noCycle refuses a package that contains itself, directly or through
-// other packages: export writes a package after all it contains
-// (exportPackages), which a cycle makes impossible.
-func (im *importer) noCycle(path string, a inventory.FixtureAsset) error {
-	var pos sql.NullInt64
-	if err := im.tx.QueryRowContext(im.ctx, cycleQuery, a.ID).Scan(&pos); err != nil {
-		return err
-	}
-	if !pos.Valid || pos.Int64 >= int64(len(a.PackageAssetIDs)) {
-		return nil
-	}
-	c := a.PackageAssetIDs[pos.Int64]
-	path = fmt.Sprintf("%s.packageAssetIds[%d]", path, pos.Int64)
-	if c == a.ID {
-		return invalid(path, "a package cannot contain itself")
-	}
-	return invalid(path, "package %d contains package %d (directly or through other packages), so %d cannot contain it", c, a.ID, a.ID)
-}
 
 // owner returns the owner copy id has in the store, nil when there is
 // no such copy, and the asset it is a copy of.

@@ -7,7 +7,7 @@ import (
 	"github.com/inventoryd/inventoryd/internal/inventory"
 )
 
-// Package contents, as both the import (importer.noCycle) and the admin
+// Package contents, as both the import (importer.assets) and the admin
 // API (setPackage) write them: one check of a package's contents against
 // the store, so that neither stores a package that contains itself.
 
