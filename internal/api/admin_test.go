@@ -223,6 +223,16 @@ func TestAdminUsers(t *testing.T) {
 			`null`, `[]`, `"x"`, `{"inventoryPrivacy":7}`, `{"inventoryPrivacy":2.5}`} {
 			a.must(a.call("PATCH", "/admin/v1/users/42", bad), 400)
 		}
+		// No display name is the username, as in a fixture document.
+		r = a.must(a.call("PATCH", "/admin/v1/users/42", `{"displayName":"Alice"}`), 200)
+		r = a.must(a.call("PATCH", "/admin/v1/users/42", `{"displayName":""}`), 200)
+		if m := r.obj(t); m["displayName"] != "alice2" {
+			t.Errorf("empty display name: %s", r.body)
+		}
+		r = a.must(a.call("PATCH", "/admin/v1/users/42", `{"username":"alice3","displayName":""}`), 200)
+		if m := r.obj(t); m["displayName"] != "alice3" {
+			t.Errorf("empty display name with a new username: %s", r.body)
+		}
 		// Enums by number too, as in fixtures (2 = Friends).
 		r = a.must(a.call("PATCH", "/admin/v1/users/42", `{"inventoryPrivacy":2}`), 200)
 		if m := r.obj(t); m["inventoryPrivacy"] != "Friends" {

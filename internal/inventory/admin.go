@@ -261,6 +261,19 @@ func (a *Admin) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, er
 		if err := checkText("displayName", *p.DisplayName); err != nil {
 			return User{}, err
 		}
+		if *p.DisplayName == "" {
+			// As in a fixture document: no display name is the username,
+			// so that an export re-imports to the same user.
+			name := p.Name
+			if name == nil {
+				u, err := a.Store.User(ctx, id)
+				if err != nil {
+					return User{}, err
+				}
+				name = &u.Name
+			}
+			p.DisplayName = name
+		}
 	}
 	if p.Membership != nil && (*p.Membership < 0 || *p.Membership > 4) {
 		return User{}, invalidf("buildersClubMembershipType: must be 0..4")
