@@ -39,11 +39,16 @@ func invalidBody(msg string) error {
 // readBody returns the request body, 413 past the limit.
 func readBody(r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(r.Body)
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
+	if tooLarge(err) {
 		return nil, errTooLarge
 	}
 	return b, err
+}
+
+// tooLarge reports whether err is the end of a body past --max-body-bytes.
+func tooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
 }
 
 // decodeBody decodes a JSON object body into v, refusing unknown fields

@@ -58,6 +58,9 @@ func (s *Server) usersByID(w http.ResponseWriter, r *http.Request) error {
 		ExcludeBannedUsers bool    `json:"excludeBannedUsers"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		if tooLarge(err) {
+			return errTooLarge
+		}
 		return fail(http.StatusBadRequest, 0, "The request body is not a valid JSON document.")
 	}
 	if len(req.UserIDs) > 100 {
@@ -119,6 +122,9 @@ func (s *Server) setInventoryPrivacy(w http.ResponseWriter, r *http.Request) err
 	}
 	invalid := fail(http.StatusBadRequest, 1, "Invalid inventory privacy.")
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		if tooLarge(err) {
+			return errTooLarge
+		}
 		return invalid
 	}
 	var v any
