@@ -245,7 +245,13 @@ func (e *recordEncoder) encode(rec any) ([]byte, error) {
 	if err := e.enc.Encode(rec); err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(e.buf.Bytes(), []byte{'\n'}), nil
+	b := bytes.TrimSuffix(e.buf.Bytes(), []byte{'\n'})
+	// encoding/json leaves U+0085 raw, Newtonsoft escapes it (as the API's
+	// marshalJSON does). All non-ASCII bytes are inside strings.
+	if nel := []byte("\u0085"); bytes.Contains(b, nel) {
+		b = bytes.ReplaceAll(b, nel, []byte(`\u0085`))
+	}
+	return b, nil
 }
 
 // NewDocumentWriter returns a RecordSink writing a JSON fixture document to

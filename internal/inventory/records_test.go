@@ -10,7 +10,7 @@ import (
 // and > in strings as they are, as the API's bodies do, and still escape
 // what JSON needs.
 func TestRecordsEscapeLikeTheAPI(t *testing.T) {
-	rec := AssetRecord{ID: 1, Name: "A & B <i>\"q\"\n", AssetType: "Hat"}
+	rec := AssetRecord{ID: 1, Name: "A & B <i>\"q\"\n\u0085\u2028", AssetType: "Hat"}
 	type sink interface {
 		RecordSink
 		Close() error
@@ -30,7 +30,7 @@ func TestRecordsEscapeLikeTheAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := buf.String()
-		if n := strings.Count(out, `"name":"A & B <i>\"q\"\n"`); n != 2 {
+		if n := strings.Count(out, `"name":"A & B <i>\"q\"\n\u0085\u2028"`); n != 2 {
 			t.Errorf("%s: %d records with the name as the API writes it:\n%s", name, n, out)
 		}
 	}
