@@ -57,7 +57,7 @@ var adminOps = []adminOp{
 	{"POST", "/admin/v1/places", "Create a place", "Place", 201, "Place", []int{400, 409}},
 	{"GET", "/admin/v1/places/{placeId}", "Read a place", "", 200, "Place", []int{404}},
 	{"PUT", "/admin/v1/places/{placeId}", "Replace a place", "Place", 200, "Place", []int{400, 404}},
-	{"POST", "/admin/v1/user-assets", "Grant a new copy of an asset to a user or group: next userAssetId, next serial number for limited-unique and collectible assets, a fresh collectibleItemInstanceId for collectibles; 409 when the stock is exhausted", "Grant", 201, "UserAsset", []int{400, 404, 409}},
+	{"POST", "/admin/v1/user-assets", "Grant a new copy of an asset to a user or group: next userAssetId, next serial number for limited-unique and collectible assets, a fresh collectibleItemInstanceId for collectibles; 409 when the stock is exhausted", "Grant", 201, "UserAsset", []int{400, 409}},
 	{"GET", "/admin/v1/user-assets/{userAssetId}", "Read an owned copy", "", 200, "UserAsset", []int{404}},
 	{"DELETE", "/admin/v1/user-assets/{userAssetId}", "Revoke an owned copy (?ownerType=&ownerId=: only while that owner has it, else 409)", "", 200, "UserAsset", []int{400, 404, 409}},
 	{"POST", "/admin/v1/user-assets/{userAssetId}/transfer", "Transfer a copy to another owner: userAssetId and serial kept, updated changes, optional hold; 409 when the owner it expects (from, else the owner as the request arrives) no longer has it when it commits, so of two concurrent transfers of one copy one wins", "Transfer", 200, "UserAsset", []int{400, 404, 409}},

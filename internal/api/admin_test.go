@@ -414,7 +414,10 @@ func TestAdminOwnership(t *testing.T) {
 		if !strings.Contains(string(r.body), `"message":"assetId: must be an integer"`) {
 			t.Errorf("wrong type: %s", r.body)
 		}
-		a.must(a.call("POST", "/admin/v1/user-assets", `{"assetId":1,"owner":{"type":"User","id":2003}}`), 404)
+		r = a.must(a.call("POST", "/admin/v1/user-assets", `{"assetId":1,"owner":{"type":"User","id":2003}}`), 400)
+		if !strings.Contains(string(r.body), `"message":"assetId: unknown asset 1"`) {
+			t.Errorf("unknown asset: %s", r.body)
+		}
 		a.must(a.call("POST", "/admin/v1/user-assets", `{"assetId":1365767,"owner":{"type":"User","id":424242}}`), 400)
 		a.must(a.call("POST", "/admin/v1/user-assets", `{"assetId":1365767,"owner":{"type":"Experience","id":1}}`), 400)
 		a.must(a.call("POST", "/admin/v1/user-assets", `{"assetId":1365767}`), 400)

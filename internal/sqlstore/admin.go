@@ -393,8 +393,8 @@ func (s *Store) grant(ctx context.Context, g inventory.GrantRequest) (inventory.
 		// The asset row is the lock that serializes grants of one asset
 		// (ForUpdate), so stock and serials are read and used atomically.
 		err := tx.QueryRowContext(ctx, "SELECT asset_type, limited, stock FROM assets WHERE id = $1"+s.d.ForUpdate, g.AssetID).Scan(&typ, &limited, &stock)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("asset %d not found", g.AssetID)
+		if errors.Is(err, sql.ErrNoRows) { // a reference in the body: 400 naming it
+			return invalid("assetId", "unknown asset %d", g.AssetID)
 		} else if err != nil {
 			return err
 		}
