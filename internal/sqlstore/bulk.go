@@ -546,6 +546,7 @@ func (b *bulk) userAsset(ua *inventory.FixtureUserAsset) error {
 	// from the collection if that was the last copy (took), and if the
 	// store had it before the load its ledger row names that owner (from).
 	var fromType, fromID any
+	same := false // the copy is in the store with this owner and asset already
 	if ua.ID <= b.maxID {
 		if _, queued := b.copies.keys[ua.ID]; queued || b.fresh.n > 0 {
 			if err := b.flush(); err != nil {
@@ -559,6 +560,7 @@ func (b *bulk) userAsset(ua *inventory.FixtureUserAsset) error {
 		b.im.took(from, fromAsset, ua)
 		if from != nil && ua.ID <= b.startMax {
 			fromType, fromID = int64(from.Type), from.ID
+			same = *from == ua.Owner && fromAsset == ua.AssetID
 		}
 	}
 	// A copy goes to the upsert batch or the plain one; a switch flushes
@@ -595,6 +597,8 @@ func (b *bulk) userAsset(ua *inventory.FixtureUserAsset) error {
 			}
 			b.logged = b.tableMax
 		}
+	} else if same {
+		// No change of ownership to record (a stream imported again).
 	} else if err := b.ledger.add(b.now, int(inventory.LedgerImport), 0, ua.AssetID, ua.ID, ua.Serial,
 		nullStr(ua.InstanceID), fromType, fromID, int(ua.Owner.Type), ua.Owner.ID); err != nil {
 		return err

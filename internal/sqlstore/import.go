@@ -510,6 +510,9 @@ func (im *importer) userAssets(f *inventory.Fixture) error {
 			}
 			return err
 		}
+		if from != nil && *from == ua.Owner && fromAsset == ua.AssetID {
+			continue // the same owner's again: no change of ownership to record
+		}
 		owner := ua.Owner
 		if err := im.s.appendLedger(im.ctx, im.tx, inventory.LedgerEntry{At: im.s.now(), Op: inventory.LedgerImport,
 			ItemType: inventory.ItemAsset, ItemID: ua.AssetID, UserAssetID: ua.ID, Serial: ua.Serial,
