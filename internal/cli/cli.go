@@ -172,6 +172,6 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	if err := importPaths(ctx, st, files, env.Stdout); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	fmt.Fprintf(env.Stdout, "imported %d document(s) into %s\n", len(files), *db)
+	fmt.Fprintf(env.Stdout, "imported %d file(s) into %s\n", len(files), *db)
 	return nil
 }
