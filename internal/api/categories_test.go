@@ -128,11 +128,7 @@ func TestCategories(t *testing.T) {
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				e.t = t
-				var opts []reqOpt
-				if c.session != "" {
-					opts = append(opts, cookie(c.session))
-				}
-				r := e.do(http.MethodGet, c.path, opts...)
+				r := e.do(http.MethodGet, c.path, as(c.session)...)
 				if r.status != http.StatusOK {
 					t.Fatalf("GET %s: %d %s", c.path, r.status, r.body)
 				}

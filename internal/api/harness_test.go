@@ -103,6 +103,14 @@ func (r resp) errCode(t testing.TB) int {
 
 type reqOpt func(*http.Request)
 
+// as is the options of a request by session ("": anonymous).
+func as(session string) []reqOpt {
+	if session == "" {
+		return nil
+	}
+	return []reqOpt{cookie(session)}
+}
+
 func cookie(v string) reqOpt {
 	return func(r *http.Request) { r.AddCookie(&http.Cookie{Name: ".ROBLOSECURITY", Value: v}) }
 }

@@ -37,11 +37,7 @@ func (e *env) runOrder(t *testing.T, cases []orderCase) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			e.t = t
-			var opts []reqOpt
-			if c.session != "" {
-				opts = append(opts, cookie(c.session))
-			}
-			r := e.do(http.MethodGet, c.path, opts...)
+			r := e.do(http.MethodGet, c.path, as(c.session)...)
 			if r.status != c.status {
 				t.Fatalf("GET %s: got %d %s, want %d", c.path, r.status, r.body, c.status)
 			}

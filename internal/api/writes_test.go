@@ -217,17 +217,13 @@ func TestPrivacyMatrix(t *testing.T) {
 		for _, c := range cases {
 			t.Run(c.owner+"/"+c.session, func(t *testing.T) {
 				e.t = t
-				var opts []reqOpt
-				if c.session != "" {
-					opts = append(opts, cookie(c.session))
-				}
-				r := e.do("GET", "/v1/users/"+c.owner+"/can-view-inventory", opts...)
+				r := e.do("GET", "/v1/users/"+c.owner+"/can-view-inventory", as(c.session)...)
 				want := `{"canView":false}`
 				if c.want {
 					want = `{"canView":true}`
 				}
 				bodyIs(want)(t, r)
-				inv := e.do("GET", "/v2/users/"+c.owner+"/inventory?assetTypes=Hat", opts...)
+				inv := e.do("GET", "/v2/users/"+c.owner+"/inventory?assetTypes=Hat", as(c.session)...)
 				if (inv.status == 200) != c.want || (!c.want && inv.errCode(t) != 4) {
 					t.Fatalf("inventory: %d %s", inv.status, inv.body)
 				}
