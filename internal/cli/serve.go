@@ -43,7 +43,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	idleTimeout := durationFlag(fs, env, "idle-timeout", 120*time.Second, "how long an idle keep-alive connection stays open")
 	maxHdr, _ := strconv.Atoi(envDefault(env, "max-header-bytes", strconv.Itoa(64<<10)))
 	maxHeaderBytes := fs.Int("max-header-bytes", maxHdr, "largest request line plus headers; larger is 431 (INVENTORYD_MAX_HEADER_BYTES)")
-	cacheTTL := durationFlag(fs, env, "cache-ttl", 2*time.Second, "how long users and catalog rows stay cached while the store's change feed is down (with the feed, writes by any process invalidate within 5 ms); 0 disables every cache (docs/compatibility.md, \"Caching\")")
+	cacheTTL := durationFlag(fs, env, "cache-ttl", 2*time.Second, "how long users and catalog rows stay cached while the store's change feed is down (with the feed, writes by any process invalidate within a 5 ms poll, plus on PostgreSQL the notification's trip); 0 disables every cache (docs/compatibility.md, \"Caching\")")
 	ownedMB, _ := strconv.ParseInt(envDefault(env, "ownership-cache-mb", strconv.Itoa(cache.DefaultOwnedBytes>>20)), 10, 64)
 	ownershipMB := fs.Int64("ownership-cache-mb", ownedMB, "memory for the ownership cache (copies per owner and per asset, kept coherent through the store's change feed; needs --cache-ttl > 0), 0 disables (INVENTORYD_OWNERSHIP_CACHE_MB)")
 	maxBody, _ := strconv.ParseInt(envDefault(env, "max-body-bytes", strconv.Itoa(64<<20)), 10, 64)
