@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -106,7 +107,7 @@ func runAdmin(ctx context.Context, env Env, args []string) error {
 	fs := flag.NewFlagSet("admin", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	db := fs.String("db", envDefault(env, "db", ""), "operate on this store directly (SQLite path or postgres:// URL) (INVENTORYD_DB)")
-	url := fs.String("url", envDefault(env, "url", ""), "operate through a running server, e.g. http://127.0.0.1:8080 (INVENTORYD_URL)")
+	serverURL := fs.String("url", envDefault(env, "url", ""), "operate through a running server, e.g. http://127.0.0.1:8080 (INVENTORYD_URL)")
 	key := fs.String("admin-key", envDefault(env, "admin-key", ""), "the server's admin key, with --url (INVENTORYD_ADMIN_KEY)")
 	fs.Usage = func() { adminUsage(env.Stderr, fs) }
 	if err := fs.Parse(args); err != nil {
@@ -120,8 +121,8 @@ func runAdmin(ctx context.Context, env Env, args []string) error {
 	var status int
 	var out []byte
 	switch {
-	case *url != "":
-		status, out, err = adminRemote(ctx, *url, *key, req)
+	case *serverURL != "":
+		status, out, err = adminRemote(ctx, *serverURL, *key, req)
 	case *db != "":
 		status, out, err = adminLocal(ctx, *db, req)
 	default:
@@ -165,6 +166,14 @@ func adminRequest(env Env, args []string) (adminReq, error) {
 			return adminReq{}, errors.New("admin request: METHOD PATH [JSON]")
 		}
 		r := adminReq{method: strings.ToUpper(args[1]), path: args[2]}
+		// The path as the server would see it, the same in both modes:
+		// without a leading slash --url would paste it onto the host.
+		if !strings.HasPrefix(r.path, "/") {
+			return adminReq{}, fmt.Errorf("admin request: PATH must start with / (e.g. /admin/v1/users/42), not %q", r.path)
+		}
+		if _, err := url.Parse(r.path); err != nil {
+			return adminReq{}, fmt.Errorf("admin request: %w", err)
+		}
 		var err error
 		if len(args) == 4 {
 			r.body, err = readArg(env, args[3])
@@ -222,9 +231,12 @@ func adminRequest(env Env, args []string) (adminReq, error) {
 	} else if c.fixed != "" {
 		body = []byte(c.fixed)
 	}
+	// Each argument is one path segment: escaped, a space, "%", "#", "?"
+	// or "/" in it reaches the handler as part of the value (which then
+	// refuses it) instead of ending or changing the path.
 	parts := make([]any, len(rest))
 	for i, a := range rest {
-		parts[i] = a
+		parts[i] = url.PathEscape(a)
 	}
 	return adminReq{method: c.method, path: fmt.Sprintf(c.path, parts...), body: body}, nil
 }
@@ -262,15 +274,26 @@ func (r adminReq) contentTypeOrJSON() string {
 	return "application/json"
 }
 
-func adminRemote(ctx context.Context, base, key string, r adminReq) (int, []byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, r.method, strings.TrimSuffix(base, "/")+r.path, bytes.NewReader(r.body))
+// httpRequest builds the request for the server at base, the same way in
+// both modes, so a bad method or path is the same error in both
+// (httptest.NewRequest would panic on it).
+func (r adminReq) httpRequest(ctx context.Context, base, key string) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, r.method, base+r.path, bytes.NewReader(r.body))
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+key)
 	req.Header.Set("Content-Type", r.contentTypeOrJSON())
+	return req, nil
+}
+
+func adminRemote(ctx context.Context, base, key string, r adminReq) (int, []byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	req, err := r.httpRequest(ctx, strings.TrimSuffix(base, "/"), key)
+	if err != nil {
+		return 0, nil, err
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, nil, err
@@ -283,23 +306,28 @@ func adminRemote(ctx context.Context, base, key string, r adminReq) (int, []byte
 // adminLocal serves the request in-process with the admin API's own
 // handler on the store, so both modes run exactly the same code.
 func adminLocal(ctx context.Context, db string, r adminReq) (int, []byte, error) {
-	st, err := OpenStore(ctx, db)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer st.Close()
 	k := make([]byte, 16)
 	if _, err := rand.Read(k); err != nil {
 		return 0, nil, err
 	}
 	key := hex.EncodeToString(k)
+	// The request first: a bad one opens (or creates) nothing.
+	req, err := r.httpRequest(ctx, "http://localhost", key)
+	if err != nil {
+		return 0, nil, err
+	}
+	// As a server fills them in for a request it reads.
+	req.RequestURI = req.URL.RequestURI()
+	req.RemoteAddr = "127.0.0.1:0"
+	st, err := OpenStore(ctx, db)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer st.Close()
 	h, err := api.NewServer(ctx, st, api.Config{AdminKey: key})
 	if err != nil {
 		return 0, nil, err
 	}
-	req := httptest.NewRequestWithContext(ctx, r.method, r.path, bytes.NewReader(r.body))
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", r.contentTypeOrJSON())
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec.Code, rec.Body.Bytes(), nil

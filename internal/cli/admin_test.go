@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,5 +61,58 @@ func TestAdminExportImport(t *testing.T) {
 	mustRun(t, append(remote, "import", p("x.json"))...)
 	if got := mustRun(t, append(remote, "export", "ndjson")...); got != ndjson {
 		t.Error("admin --url import of the document: exports differently")
+	}
+}
+
+// TestAdminSameInBothModes: odd and bad arguments give the same answer
+// in-process (--db) as through a running server (--url), and never a
+// panic: every path argument is escaped, so it stays one path segment, and
+// a bad method or path is an error before any request.
+func TestAdminSameInBothModes(t *testing.T) {
+	dir := t.TempDir()
+	p := func(n string) string { return filepath.Join(dir, n) }
+	doc := p("d.json")
+	if err := os.WriteFile(doc, []byte(`{"users":[
+		{"id":42,"username":"alice","created":"2020-01-02T03:04:05Z"},
+		{"id":43,"username":"bob","created":"2020-01-02T03:04:05Z"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "import", "--db", p("local.db"), doc)
+	local := []string{"admin", "--db", p("local.db")}
+	remote := []string{"admin", "--url", serveForTest(t, p("srv.db")), "--admin-key", "k"}
+	mustRun(t, append(remote, "import", doc)...)
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		ok   bool
+	}{
+		{"plain", []string{"user-get", "42"}, true},
+		{"space in item type", []string{"item-grant", "42", "Game Pass", "1"}, false},
+		{"space in places tab", []string{"place-add", "42", "My Games", "1"}, false},
+		{"space", []string{"user-get", "a b"}, false},
+		{"percent", []string{"user-get", "100%"}, false},
+		{"bad escape", []string{"user-get", "%zz"}, false},
+		{"tab", []string{"user-get", "42\t"}, true}, // the handler trims it, in both modes
+		{"fragment", []string{"user-get", "42#x"}, false},
+		{"query", []string{"user-get", "42?x=1"}, false},
+		{"slash", []string{"user-get", "42/friends/43"}, false},
+		{"dot dot", []string{"user-get", ".."}, false},
+		{"request lower-case method", []string{"request", "get", "/admin/v1/users/42"}, true},
+		{"request relative path", []string{"request", "GET", "admin/v1/users/42"}, false},
+		{"request empty path", []string{"request", "GET", ""}, false},
+		{"request bad method", []string{"request", "GE T", "/x"}, false},
+		{"request bad escape", []string{"request", "GET", "/admin/v1/users/100%"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, gotErr := run(t, append(local, tc.args...)...)
+			want, wantErr := run(t, append(remote, tc.args...)...)
+			if (gotErr == nil) != tc.ok || (wantErr == nil) != tc.ok {
+				t.Fatalf("want ok=%v; --db: %v %s; --url: %v %s", tc.ok, gotErr, got, wantErr, want)
+			}
+			if got != want || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+				t.Errorf("--db and --url differ:\n--db:  %v %s\n--url: %v %s", gotErr, got, wantErr, want)
+			}
+		})
 	}
 }
