@@ -22,45 +22,62 @@ import (
 func runServe(ctx context.Context, env Env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	addr := fs.String("addr", envDefault(env, "addr", "127.0.0.1:8080"), "listen address (INVENTORYD_ADDR)")
-	db := fs.String("db", envDefault(env, "db", "inventoryd.db"), "store: SQLite file path or postgres:// URL (INVENTORYD_DB)")
+	// Defaults here are the built-in ones; INVENTORYD_<NAME> fallbacks are
+	// applied after the command line, parsed like their flags (applyEnv).
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address (INVENTORYD_ADDR)")
+	db := fs.String("db", "inventoryd.db", "store: SQLite file path or postgres:// URL (INVENTORYD_DB)")
 	var fixtures listFlag
-	if v := envDefault(env, "fixtures", ""); v != "" {
-		fixtures = strings.Split(v, ",")
-	}
 	fs.Var(&fixtures, "fixtures", "fixture document imported at start, idempotently; repeatable (INVENTORYD_FIXTURES, comma-separated)")
-	demoDefault, _ := strconv.ParseBool(envDefault(env, "demo", "false"))
-	withDemo := fs.Bool("demo", demoDefault, "import the built-in demo data set when the store is empty (INVENTORYD_DEMO)")
-	adminKey := fs.String("admin-key", envDefault(env, "admin-key", ""), "enable the admin API with this bearer key (INVENTORYD_ADMIN_KEY)")
-	collLimit, _ := strconv.Atoi(envDefault(env, "collection-limit", "6"))
-	collectionLimit := fs.Int("collection-limit", collLimit, "items a profile collection holds (INVENTORYD_COLLECTION_LIMIT)")
-	pprofAddr := fs.String("pprof", envDefault(env, "pprof", ""), "serve net/http/pprof on this separate address, e.g. 127.0.0.1:6060; off when empty (INVENTORYD_PPROF)")
+	withDemo := fs.Bool("demo", false, "import the built-in demo data set when the store is empty (INVENTORYD_DEMO)")
+	adminKey := fs.String("admin-key", "", "enable the admin API with this bearer key (INVENTORYD_ADMIN_KEY)")
+	collectionLimit := fs.Int("collection-limit", 6, "items a profile collection holds (INVENTORYD_COLLECTION_LIMIT)")
+	pprofAddr := fs.String("pprof", "", "serve net/http/pprof on this separate address, e.g. 127.0.0.1:6060; off when empty (INVENTORYD_PPROF)")
 	// Limits that keep slow or hostile clients from holding the server
 	// (docs/compatibility.md, "Hostile input").
-	readHeaderTimeout := durationFlag(fs, env, "read-header-timeout", 10*time.Second, "time a client has to send a request's headers")
-	readTimeout := durationFlag(fs, env, "read-timeout", 60*time.Second, "time a client has to send a whole request, body included")
-	writeTimeout := durationFlag(fs, env, "write-timeout", 60*time.Second, "time to answer a request, from the end of its headers")
-	idleTimeout := durationFlag(fs, env, "idle-timeout", 120*time.Second, "how long an idle keep-alive connection stays open")
-	maxHdr, _ := strconv.Atoi(envDefault(env, "max-header-bytes", strconv.Itoa(64<<10)))
-	maxHeaderBytes := fs.Int("max-header-bytes", maxHdr, "largest request line plus headers; larger is 431 (INVENTORYD_MAX_HEADER_BYTES)")
-	cacheTTL := durationFlag(fs, env, "cache-ttl", 2*time.Second, "how long users and catalog rows stay cached while the store's change feed is down (with the feed, writes by any process invalidate within a 5 ms poll, plus on PostgreSQL the notification's trip); 0 disables every cache (docs/compatibility.md, \"Caching\")")
-	ownedMB, _ := strconv.ParseInt(envDefault(env, "ownership-cache-mb", strconv.Itoa(cache.DefaultOwnedBytes>>20)), 10, 64)
-	ownershipMB := fs.Int64("ownership-cache-mb", ownedMB, "memory for the ownership cache (copies per owner and per asset, kept coherent through the store's change feed; needs --cache-ttl > 0), 0 disables (INVENTORYD_OWNERSHIP_CACHE_MB)")
-	maxBody, _ := strconv.ParseInt(envDefault(env, "max-body-bytes", strconv.Itoa(64<<20)), 10, 64)
-	maxBodyBytes := fs.Int64("max-body-bytes", maxBody, "largest request body read (admin fixture uploads); larger is 413 (INVENTORYD_MAX_BODY_BYTES)")
+	readHeaderTimeout := durationFlag(fs, "read-header-timeout", 10*time.Second, "time a client has to send a request's headers")
+	readTimeout := durationFlag(fs, "read-timeout", 60*time.Second, "time a client has to send a whole request, body included")
+	writeTimeout := durationFlag(fs, "write-timeout", 60*time.Second, "time to answer a request, from the end of its headers")
+	idleTimeout := durationFlag(fs, "idle-timeout", 120*time.Second, "how long an idle keep-alive connection stays open")
+	maxHeaderBytes := fs.Int("max-header-bytes", 64<<10, "largest request line plus headers; larger is 431 (INVENTORYD_MAX_HEADER_BYTES)")
+	cacheTTL := durationFlag(fs, "cache-ttl", 2*time.Second, "how long users and catalog rows stay cached while the store's change feed is down (with the feed, writes by any process invalidate within a 5 ms poll, plus on PostgreSQL the notification's trip); 0 disables every cache (docs/compatibility.md, \"Caching\")")
+	ownershipMB := fs.Int64("ownership-cache-mb", cache.DefaultOwnedBytes>>20, "memory for the ownership cache (copies per owner and per asset, kept coherent through the store's change feed; needs --cache-ttl > 0), 0 disables (INVENTORYD_OWNERSHIP_CACHE_MB)")
+	maxBodyBytes := fs.Int64("max-body-bytes", 64<<20, "largest request body read (admin fixture uploads); larger is 413 (INVENTORYD_MAX_BODY_BYTES)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	for _, d := range []*time.Duration{readHeaderTimeout, readTimeout, writeTimeout, idleTimeout} {
-		if *d <= 0 {
-			return errors.New("serve: timeouts must be positive")
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected argument %q: serve takes only flags (to import a fixture document at start: --fixtures %s)", fs.Arg(0), fs.Arg(0))
+	}
+	src, err := applyEnv(fs, env)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	// Ranges, checked before anything is opened. Zero means "off" only
+	// where README's configuration table says so (the caches).
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"read-header-timeout", *readHeaderTimeout}, {"read-timeout", *readTimeout}, {"write-timeout", *writeTimeout}, {"idle-timeout", *idleTimeout}} {
+		if d.v <= 0 {
+			return fmt.Errorf("serve: %s: must be positive, not %v", src(d.name), d.v)
 		}
 	}
-	if *cacheTTL < 0 || *ownershipMB < 0 {
-		return errors.New("serve: --cache-ttl and --ownership-cache-mb must not be negative")
+	if *cacheTTL < 0 {
+		return fmt.Errorf("serve: %s: must not be negative, not %v", src("cache-ttl"), *cacheTTL)
 	}
-	if *maxHeaderBytes <= 0 || *maxBodyBytes <= 0 {
-		return errors.New("serve: --max-header-bytes and --max-body-bytes must be positive")
+	if *ownershipMB < 0 {
+		return fmt.Errorf("serve: %s: must not be negative, not %d", src("ownership-cache-mb"), *ownershipMB)
+	}
+	if *ownershipMB > 1<<30 { // a petabyte: past it, the byte count overflows
+		return fmt.Errorf("serve: %s: at most %d, not %d", src("ownership-cache-mb"), 1<<30, *ownershipMB)
+	}
+	for _, n := range []struct {
+		name string
+		v    int64
+	}{{"collection-limit", int64(*collectionLimit)}, {"max-header-bytes", int64(*maxHeaderBytes)}, {"max-body-bytes", *maxBodyBytes}} {
+		if n.v < 1 {
+			return fmt.Errorf("serve: %s: must be at least 1, not %d", src(n.name), n.v)
+		}
 	}
 	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
 	if env.Getenv("GOMEMLIMIT") == "" {
@@ -167,11 +184,83 @@ func servePprof(addr string, env Env) (func(), error) {
 	return func() { _ = srv.Close() }, nil
 }
 
-// durationFlag registers a duration flag whose default comes from
-// INVENTORYD_<NAME> when that parses.
-func durationFlag(fs *flag.FlagSet, env Env, name string, def time.Duration, usage string) *time.Duration {
-	if d, err := time.ParseDuration(envDefault(env, name, "")); err == nil {
-		def = d
+// durationFlag registers a duration flag whose usage names its
+// INVENTORYD_<NAME> fallback.
+func durationFlag(fs *flag.FlagSet, name string, def time.Duration, usage string) *time.Duration {
+	return fs.Duration(name, def, usage+" ("+envName(name)+")")
+}
+
+// envName is the environment fallback of flag name: INVENTORYD_<NAME>.
+func envName(name string) string {
+	return "INVENTORYD_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+// applyEnv sets every flag not given on the command line from its
+// INVENTORYD_<NAME> variable when that is set (empty is unset, as
+// envDefault has it), parsed as the flag parses it. A malformed variable
+// is an error naming it and what it takes, even under a flag that
+// overrides it: a silently ignored setting is worse than a refused one
+// (a cache turned off by a typo). It returns src, which names where a
+// flag's value came from, for range errors.
+func applyEnv(fs *flag.FlagSet, env Env) (src func(string) string, err error) {
+	onCommandLine := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true })
+	fromEnv := map[string]bool{}
+	fs.VisitAll(func(f *flag.Flag) {
+		v := env.Getenv(envName(f.Name))
+		if err != nil || v == "" {
+			return
+		}
+		if err = checkLike(f, v); err != nil {
+			err = fmt.Errorf("%s: %w", envName(f.Name), err)
+			return
+		}
+		if onCommandLine[f.Name] {
+			return
+		}
+		fromEnv[f.Name] = true
+		if l, ok := f.Value.(*listFlag); ok {
+			*l = append(*l, strings.Split(v, ",")...) // comma-separated
+			return
+		}
+		if err = f.Value.Set(v); err != nil {
+			err = fmt.Errorf("%s: %w", envName(f.Name), err)
+		}
+	})
+	return func(name string) string {
+		if fromEnv[name] {
+			return envName(name)
+		}
+		return "--" + name
+	}, err
+}
+
+// checkLike parses v as flag f's own parser does (the flag package's
+// bool, int and duration flags use these functions) and says what the
+// flag takes when v does not parse.
+func checkLike(f *flag.Flag, v string) error {
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return nil
 	}
-	return fs.Duration(name, def, usage+" (INVENTORYD_"+strings.ToUpper(strings.ReplaceAll(name, "-", "_"))+")")
+	var err error
+	var takes string
+	switch g.Get().(type) {
+	case bool:
+		_, err = strconv.ParseBool(v)
+		takes = "a boolean (true or false)"
+	case int:
+		_, err = strconv.ParseInt(v, 0, strconv.IntSize)
+		takes = "a whole number"
+	case int64:
+		_, err = strconv.ParseInt(v, 0, 64)
+		takes = "a whole number"
+	case time.Duration:
+		_, err = time.ParseDuration(v)
+		takes = "a duration (e.g. 2s, 500ms)"
+	}
+	if err != nil {
+		return fmt.Errorf("%q is not %s", v, takes)
+	}
+	return nil
 }
