@@ -11,6 +11,7 @@
 package generate
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -86,14 +87,45 @@ const (
 
 var wearables = []inventory.AssetType{8, 11, 12, 2, 18, 19, 41, 42, 43, 46}
 
+// The largest means the draws hold for. Past MaxItemsPerUser a user's
+// log-normal count can overflow an int (1e300 drew 0 copies); past
+// MaxPerUser the Poisson draw of friendships and follows (Knuth's, with
+// exp(-mean)) underflows and no longer has the mean.
+const (
+	MaxItemsPerUser = 1_000_000
+	MaxPerUser      = 500
+)
+
 type gen struct {
+	ctx  context.Context
 	c    Config
 	r    *rand.Rand
 	sink inventory.RecordSink
 	st   Stats
+	n    uint    // ticks, for the cancellation check
+	h    float64 // the Zipf normalisation of the catalog (stock); 0: not yet computed
 }
 
-func (g *gen) emit(section string, rec any) error { return g.sink.Record(section, rec) }
+// checkEvery is how many records (or draws) pass between two looks at
+// the context: often enough to stop within milliseconds, seldom enough
+// not to show in a profile.
+const checkEvery = 1024
+
+// tick returns the context's error every checkEvery calls.
+func (g *gen) tick() error {
+	g.n++
+	if g.n%checkEvery != 0 {
+		return nil
+	}
+	return g.ctx.Err()
+}
+
+func (g *gen) emit(section string, rec any) error {
+	if err := g.tick(); err != nil {
+		return err
+	}
+	return g.sink.Record(section, rec)
+}
 
 func (g *gen) at(offsetHours float64) string {
 	return inventory.FormatTime(g.c.Start.Add(time.Duration(offsetHours * float64(time.Hour))))
@@ -101,11 +133,20 @@ func (g *gen) at(offsetHours float64) string {
 
 // Generate writes the data set described by c to sink.
 func Generate(c Config, sink inventory.RecordSink) (Stats, error) {
+	return GenerateContext(context.Background(), c, sink)
+}
+
+// GenerateContext is Generate that stops with ctx's error once ctx is
+// done (within checkEvery records).
+func GenerateContext(ctx context.Context, c Config, sink inventory.RecordSink) (Stats, error) {
 	c.defaults()
 	if c.Users <= 0 || c.Assets <= 0 || c.ItemsPerUser < 0 {
 		return Stats{}, fmt.Errorf("generate: users and assets must be positive")
 	}
-	g := &gen{c: c, r: rand.New(rand.NewPCG(c.Seed, 0x1e4f_a11c_e5ed)), sink: sink}
+	if err := ctx.Err(); err != nil {
+		return Stats{}, err
+	}
+	g := &gen{ctx: ctx, c: c, r: rand.New(rand.NewPCG(c.Seed, 0x1e4f_a11c_e5ed)), sink: sink}
 	for _, step := range []func() error{g.users, g.groups, g.graph, g.sessions, g.assets, g.userAssets, g.items, g.places} {
 		if err := step(); err != nil {
 			return g.st, err
@@ -234,11 +275,14 @@ const popularity = 1.1
 // stock gives numbered assets room for every copy the draw can give them:
 // twice the expected count, at least 100.
 func (g *gen) stock(i int) int64 {
-	var h float64
-	for k := 0; k < g.c.Assets; k++ {
-		h += math.Pow(float64(1+k), -popularity)
+	if g.h == 0 {
+		// Once: summed for every numbered asset, it made a large
+		// --assets quadratic (1e8 assets ran for hours).
+		for k := 0; k < g.c.Assets; k++ {
+			g.h += math.Pow(float64(1+k), -popularity)
+		}
 	}
-	expected := float64(g.c.ExpectedUserAssets()) * math.Pow(float64(1+i), -popularity) / h
+	expected := float64(g.c.ExpectedUserAssets()) * math.Pow(float64(1+i), -popularity) / g.h
 	return max(100, int64(2*expected)+10)
 }
 
@@ -304,6 +348,9 @@ func (g *gen) userAssets() error {
 			i := int(pick.Uint64())
 			kind := g.assetKind(i)
 			if kind.HasSerials() && serials[i] >= stocks[i] {
+				if err := g.tick(); err != nil {
+					return err
+				}
 				continue // sold out: the draw moves on
 			}
 			id++

@@ -2,6 +2,7 @@ package generate_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -132,5 +133,41 @@ func TestExactShapeZero(t *testing.T) {
 	}
 	if users != 300 {
 		t.Fatalf("%d users", users)
+	}
+}
+
+// cancelAfter is a sink that cancels its context at its n-th record.
+type cancelAfter struct {
+	n, seen int
+	cancel  func()
+}
+
+func (s *cancelAfter) Record(string, any) error {
+	if s.seen++; s.seen == s.n {
+		s.cancel()
+	}
+	return nil
+}
+
+// TestGenerateContextStops: the generator stops within checkEvery (1024)
+// records of its context being cancelled, with the context's error. It
+// never looked, so Ctrl-C could not stop `inventoryd generate FILE`.
+// Counted in records, not time. The large catalog is the case that ran
+// for hours: every numbered asset summed the whole catalog's popularity.
+func TestGenerateContextStops(t *testing.T) {
+	for _, c := range []generate.Config{
+		{Seed: 1, Users: 5000, Assets: 100, ItemsPerUser: 20},
+		{Seed: 1, Users: 1, Assets: 5_000_000, ExactShape: true},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		sink := &cancelAfter{n: 3000, cancel: cancel}
+		_, err := generate.GenerateContext(ctx, c, sink)
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("%+v: err = %v, want context.Canceled", c, err)
+		}
+		if sink.seen > 3000+1024 {
+			t.Errorf("%+v: %d records after the cancel at 3000", c, sink.seen)
+		}
 	}
 }
