@@ -3,11 +3,10 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"math"
-	"os"
 	"strings"
 	"time"
 
@@ -19,6 +18,10 @@ import (
 func isNDJSON(name string) bool {
 	return strings.HasSuffix(name, ".ndjson") || strings.HasSuffix(name, ".jsonl")
 }
+
+// maxLine is the longest NDJSON line the reader takes
+// (inventory.NewNDJSONReader's scanner buffer; docs/bulk-import.md).
+const maxLine = 16 << 20
 
 // countingReader counts the bytes read through it, for progress.
 type countingReader struct {
@@ -47,7 +50,14 @@ func streamImport(ctx context.Context, st inventory.Store, name string, r io.Rea
 		report = func(b inventory.BulkProgress) { p.update(b.Records, b.UserAssets, float64(cr.n), b.Phase) }
 	}
 	t0 := time.Now()
-	res, err := st.ImportStream(ctx, inventory.Prefetch(ctx, rd.Next, 4), report)
+	next := func() (*inventory.Fixture, error) {
+		f, err := rd.Next()
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, fmt.Errorf("line %d: longer than the limit of %d MiB a line", rd.Line()+1, maxLine>>20)
+		}
+		return f, err
+	}
+	res, err := st.ImportStream(ctx, inventory.Prefetch(ctx, next, 4), report)
 	if p != nil {
 		p.finish()
 	}
@@ -62,26 +72,10 @@ func streamImport(ctx context.Context, st inventory.Store, name string, r io.Rea
 	return nil
 }
 
-// importOne imports one file: NDJSON through the streaming path (with
-// progress on out), a fixture document otherwise.
-func importOne(ctx context.Context, st inventory.Store, path string, out io.Writer) error {
-	fh, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer fh.Close()
-	if !isNDJSON(path) {
-		return importFile(ctx, st, path, fh)
-	}
-	var size int64
-	if fi, err := fh.Stat(); err == nil {
-		size = fi.Size()
-	}
-	return streamImport(ctx, st, path, fh, size, out)
-}
-
 // runExport writes the whole store as a fixture document (or NDJSON, by
-// --format or a .ndjson file name) to FILE or standard output.
+// --format or a .ndjson file name) to FILE or standard output. It reads
+// a store, so it never creates one: a mistyped --db would otherwise give
+// an empty "backup" and exit 0.
 func runExport(ctx context.Context, env Env, args []string) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
@@ -94,32 +88,58 @@ func runExport(ctx context.Context, env Env, args []string) error {
 	if len(files) > 1 {
 		return fmt.Errorf("export: at most one FILE")
 	}
-	st, err := OpenStore(ctx, *db)
+	// Every check before the store is opened: a refused export touches
+	// nothing.
+	f, err := outputFormat(first(files), *format)
 	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := checkOutput(first(files), sqlitePath(*db)); err != nil {
 		return err
 	}
+	st, err := OpenExistingStore(ctx, *db)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
 	defer st.Close()
-	return writeRecords(env, first(files), *format, func(sink inventory.RecordSink) error { return st.Export(ctx, sink) })
+	if err := writeRecords(env, first(files), f, func(sink inventory.RecordSink) error { return st.Export(ctx, sink) }); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return nil
 }
 
-// writeRecords opens the output (FILE or stdout, "-" too), picks the
-// writer by format and runs produce into it.
-func writeRecords(env Env, file, format string, produce func(inventory.RecordSink) error) error {
-	if format == "" && isNDJSON(file) {
-		format = "ndjson"
+// outputFormat is the format of an output: format if given (json or
+// ndjson), else ndjson for a .ndjson or .jsonl file name, else json.
+func outputFormat(file, format string) (string, error) {
+	switch {
+	case format == "" && isNDJSON(file):
+		return "ndjson", nil
+	case format == "":
+		return "json", nil
+	case format != "json" && format != "ndjson":
+		return "", fmt.Errorf("unknown format %q (json or ndjson)", format)
 	}
-	if format != "" && format != "json" && format != "ndjson" {
-		return fmt.Errorf("unknown format %q (json or ndjson)", format)
-	}
-	var w io.Writer = env.Stdout
-	var fh *os.File
+	return format, nil
+}
+
+// writeRecords runs produce into the writer of format (outputFormat's)
+// on FILE (see output: a regular file appears only when produce
+// succeeds) or on standard output ("" or "-"), which streams.
+func writeRecords(env Env, file, format string, produce func(inventory.RecordSink) error) (err error) {
+	w := env.Stdout
 	if file != "" && file != "-" {
-		var err error
-		if fh, err = os.Create(file); err != nil {
-			return err
+		o, oerr := openOutput(file) // not err: the deferred commit reads the named result
+		if oerr != nil {
+			return oerr
 		}
-		defer fh.Close()
-		w = fh
+		defer func() {
+			if err == nil {
+				err = o.commit()
+			} else {
+				o.abort()
+			}
+		}()
+		w = o.f
 	}
 	bw := bufio.NewWriterSize(w, 1<<20)
 	var sink interface {
@@ -135,13 +155,7 @@ func writeRecords(env Env, file, format string, produce func(inventory.RecordSin
 	if err := sink.Close(); err != nil {
 		return err
 	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if fh != nil {
-		return fh.Close()
-	}
-	return nil
+	return bw.Flush()
 }
 
 // runGenerate writes a synthetic data set (internal/generate) to FILE or
@@ -171,11 +185,21 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 	if err := checkGenerate(c); err != nil {
 		return err
 	}
+	f, err := outputFormat(first(files), *format)
+	if err != nil {
+		return fmt.Errorf("generate: %w", err)
+	}
 	if *db == "" {
-		return writeRecords(env, first(files), *format, func(sink inventory.RecordSink) error {
-			_, err := generate.Generate(c, sink)
+		// The generator stops on ctx (Ctrl-C, SIGTERM); writeRecords then
+		// leaves no partial FILE.
+		err := writeRecords(env, first(files), f, func(sink inventory.RecordSink) error {
+			_, err := generate.GenerateContext(ctx, c, sink)
 			return err
 		})
+		if err != nil {
+			return fmt.Errorf("generate: %w", err)
+		}
+		return nil
 	}
 	st, err := OpenStore(ctx, *db)
 	if err != nil {
@@ -187,7 +211,7 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 	pr, pw := io.Pipe()
 	go func() {
 		bw := bufio.NewWriterSize(pw, 1<<20)
-		_, err := generate.Generate(c, inventory.NewNDJSONWriter(bw))
+		_, err := generate.GenerateContext(ctx, c, inventory.NewNDJSONWriter(bw))
 		if err == nil {
 			err = bw.Flush()
 		}
@@ -210,12 +234,9 @@ func checkGenerate(c generate.Config) error {
 	for _, f := range []struct {
 		name  string
 		v, hi float64
-	}{{"items-per-user", c.ItemsPerUser, math.Inf(1)}, {"private-share", c.PrivateShare, 1},
-		{"friends-per-user", c.FriendsPerUser, math.Inf(1)}, {"follows-per-user", c.FollowsPerUser, math.Inf(1)}} {
-		switch {
-		case math.IsInf(f.hi, 1) && (math.IsNaN(f.v) || math.IsInf(f.v, 0) || f.v < 0):
-			return fmt.Errorf("generate: --%s must be a finite number, 0 or more, not %v", f.name, f.v)
-		case !(f.v >= 0 && f.v <= f.hi): // NaN too
+	}{{"items-per-user", c.ItemsPerUser, generate.MaxItemsPerUser}, {"private-share", c.PrivateShare, 1},
+		{"friends-per-user", c.FriendsPerUser, generate.MaxPerUser}, {"follows-per-user", c.FollowsPerUser, generate.MaxPerUser}} {
+		if !(f.v >= 0 && f.v <= f.hi) { // NaN and infinities too
 			return fmt.Errorf("generate: --%s must be from 0 to %v, not %v", f.name, f.hi, f.v)
 		}
 	}

@@ -5,11 +5,15 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -92,15 +96,50 @@ func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 // OpenStore opens the store named by dsn: a postgres:// or postgresql://
-// URL selects PostgreSQL, anything else is a SQLite file path.
+// URL selects PostgreSQL, anything else is a SQLite file path, created
+// (with an empty store) if it does not exist.
 func OpenStore(ctx context.Context, dsn string) (inventory.Store, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if isPostgres(dsn) {
 		if openPostgres == nil {
 			return nil, errors.New("this build has no PostgreSQL store")
 		}
 		return openPostgres(ctx, dsn)
 	}
 	return sqlite.Open(ctx, dsn)
+}
+
+// OpenExistingStore is OpenStore for commands that only read a store
+// (export, admin --db): it refuses a SQLite path that does not exist
+// instead of creating an empty store there, which a mistyped --db made
+// look like an empty store (and an export of it a valid, empty backup).
+func OpenExistingStore(ctx context.Context, dsn string) (inventory.Store, error) {
+	if p := sqlitePath(dsn); p != "" {
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("no store at %s (inventoryd import or serve creates one)", p)
+		}
+	}
+	return OpenStore(ctx, dsn)
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// redactDSN is dsn fit for output: a PostgreSQL URL with its password
+// (in the user info or a password parameter) replaced by "xxxxx".
+func redactDSN(dsn string) string {
+	if !isPostgres(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unparsable PostgreSQL URL)"
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
 }
 
 // openPostgres opens the PostgreSQL store (internal/postgres).
@@ -120,15 +159,120 @@ func importFile(ctx context.Context, st inventory.Store, name string, r io.Reade
 	return nil
 }
 
-// importPaths imports files in order; progress of NDJSON streams goes to
-// out (nil: quiet).
+// importPaths imports files in order (importFiles, without standard
+// input); progress of NDJSON streams goes to out (nil: quiet).
 func importPaths(ctx context.Context, st inventory.Store, paths []string, out io.Writer) error {
-	for _, p := range paths {
-		if err := importOne(ctx, st, p, out); err != nil {
-			return err
+	return importFiles(ctx, st, paths, nil, out)
+}
+
+// importFiles imports files in order, "-" being stdin. Every file is
+// opened, and every document parsed, before anything is imported, so a
+// missing file or a bad document refuses the whole import; streams are
+// imported as they are read, and an error that stops the import later
+// (a bad line, or a reference the store does not have) says which files
+// were imported before it. Each file is its own transaction.
+func importFiles(ctx context.Context, st inventory.Store, paths []string, stdin io.Reader, out io.Writer) error {
+	srcs, closeAll, err := openSources(paths, stdin)
+	if err != nil {
+		return fmt.Errorf("%w%s", err, importedNote(paths, 0))
+	}
+	defer closeAll()
+	for i, s := range srcs {
+		if s.doc != nil {
+			err = st.Import(ctx, s.doc)
+			if err != nil {
+				err = fmt.Errorf("%s: %w", s.name, err)
+			}
+		} else {
+			err = streamImport(ctx, st, s.name, s.stream, s.size, out)
+		}
+		if err != nil {
+			return fmt.Errorf("%w%s", err, importedNote(paths, i))
 		}
 	}
 	return nil
+}
+
+// importedNote tells, after an error in paths[i], which files were
+// imported and which not.
+func importedNote(paths []string, i int) string {
+	switch {
+	case len(paths) < 2:
+		return ""
+	case i == 0:
+		return " (no file imported)"
+	}
+	return fmt.Sprintf(" (imported: %s; not imported: %s)", strings.Join(paths[:i], ", "), strings.Join(paths[i:], ", "))
+}
+
+// importSource is one file of an import, opened; a document is parsed.
+type importSource struct {
+	name   string
+	doc    *inventory.Fixture
+	stream io.Reader // an NDJSON stream, when doc is nil
+	size   int64     // the stream's size in bytes (0: unknown)
+}
+
+// sniffBytes is how much of a file is read to tell a stream from a
+// document (firstLineIsRecord): a stream's first line must end within it.
+const sniffBytes = 1 << 20
+
+// openSources opens paths and parses the documents among them. A file is
+// a stream when its name ends in .ndjson or .jsonl or its first line is a
+// record with a "kind" (admin import's rule), a document otherwise.
+func openSources(paths []string, stdin io.Reader) (srcs []importSource, closeAll func(), err error) {
+	var files []*os.File
+	closeFiles := func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}
+	defer func() {
+		if err != nil {
+			closeFiles()
+		}
+	}()
+	now := time.Now()
+	seenStdin := false
+	for _, p := range paths {
+		s := importSource{name: p}
+		var r io.Reader
+		if p == "-" {
+			switch {
+			case stdin == nil:
+				return nil, nil, errors.New("-: no standard input to read here")
+			case seenStdin:
+				return nil, nil, errors.New("- named twice: standard input can be read once")
+			}
+			seenStdin, s.name, r = true, "standard input", stdin
+		} else {
+			fh, err := os.Open(p)
+			if err != nil {
+				return nil, nil, err
+			}
+			files = append(files, fh)
+			fi, err := fh.Stat()
+			if err != nil {
+				return nil, nil, err
+			}
+			if fi.IsDir() {
+				return nil, nil, fmt.Errorf("%s: is a directory", p)
+			}
+			if fi.Mode().IsRegular() {
+				s.size = fi.Size()
+			}
+			r = fh
+		}
+		br := bufio.NewReaderSize(r, sniffBytes)
+		head, _ := br.Peek(sniffBytes) // short at EOF; a read error shows again below
+		if isNDJSON(p) || firstLineIsRecord(head) {
+			s.stream = br
+		} else if s.doc, err = inventory.ParseFixture(br, now); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", s.name, err)
+		}
+		srcs = append(srcs, s)
+	}
+	return srcs, closeFiles, nil
 }
 
 // parseArgs parses fs's flags wherever they stand among the positional
@@ -162,16 +306,16 @@ func runImport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if len(files) == 0 {
-		return errors.New("import: name at least one fixture document")
+		return errors.New("import: name at least one fixture document or stream (- for standard input)")
 	}
 	st, err := OpenStore(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := importPaths(ctx, st, files, env.Stdout); err != nil {
+	if err := importFiles(ctx, st, files, env.Stdin, env.Stdout); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	fmt.Fprintf(env.Stdout, "imported %d file(s) into %s\n", len(files), *db)
+	fmt.Fprintf(env.Stdout, "imported %d file(s) into %s\n", len(files), redactDSN(*db))
 	return nil
 }

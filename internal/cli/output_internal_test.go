@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/inventoryd/inventoryd/internal/inventory"
+	"github.com/inventoryd/inventoryd/internal/sqlite"
+)
+
+// TestWriteRecordsReplacesOnlyOnSuccess: an export or generate that fails
+// part-way (Ctrl-C, a store error) leaves an existing FILE as it was, and
+// a new FILE not at all; one that succeeds replaces FILE, keeping its
+// permissions. os.Create first left the old content gone and the new one
+// truncated.
+func TestWriteRecordsReplacesOnlyOnSuccess(t *testing.T) {
+	dir := t.TempDir()
+	keep := filepath.Join(dir, "keep.json")
+	if err := os.WriteFile(keep, []byte(`{"precious":true}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fail := errors.New("store went away")
+	produce := func(n int, err error) func(inventory.RecordSink) error {
+		return func(sink inventory.RecordSink) error {
+			for i := range n {
+				if err := sink.Record("users", inventory.UserRecord{ID: int64(i + 1), Username: strings.Repeat("u", 1000)}); err != nil {
+					return err
+				}
+			}
+			return err
+		}
+	}
+	env := Env{Stdout: new(bytes.Buffer)}
+	for _, f := range []string{keep, filepath.Join(dir, "new.ndjson")} {
+		// 5000 records of 1 kB: past the 1 MiB buffer, so bytes reach the file.
+		if err := writeRecords(env, f, "json", produce(5000, fail)); !errors.Is(err, fail) {
+			t.Fatalf("%s: err = %v", f, err)
+		}
+	}
+	if b, _ := os.ReadFile(keep); string(b) != `{"precious":true}` {
+		t.Fatalf("keep.json after a failed write: %.40q", b)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("a failed write left %d files, want keep.json alone", len(ents))
+	}
+	if err := writeRecords(env, keep, "json", produce(2, nil)); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(keep)
+	if !strings.Contains(string(b), `"users"`) {
+		t.Fatalf("keep.json after a successful write: %.40q", b)
+	}
+	if fi, err := os.Stat(keep); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode after replace: %v %v, want 0600", fi.Mode(), err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("a successful write left %d files, want keep.json alone", len(ents))
+	}
+	// Not a regular file: written in place, as before.
+	if err := writeRecords(env, os.DevNull, "ndjson", produce(2, nil)); err != nil {
+		t.Errorf("%s: %v", os.DevNull, err)
+	}
+}
+
+// TestImportRedactsPassword: the summary of a PostgreSQL import printed
+// the URL with its password. PostgreSQL is stood in for by SQLite.
+func TestImportRedactsPassword(t *testing.T) {
+	dir := t.TempDir()
+	saved := openPostgres
+	t.Cleanup(func() { openPostgres = saved })
+	openPostgres = func(ctx context.Context, _ string) (inventory.Store, error) {
+		return sqlite.Open(ctx, filepath.Join(dir, "pg.db"))
+	}
+	doc := filepath.Join(dir, "a.json")
+	if err := os.WriteFile(doc, []byte(`{"users":[{"id":1,"username":"a"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dsn := range []string{"postgres://postgres:hunter2@127.0.0.1:5432/db?sslmode=disable",
+		"postgresql://postgres@127.0.0.1/db?password=hunter2&sslmode=disable"} {
+		var out bytes.Buffer
+		if err := Run(context.Background(), Env{Args: []string{"import", "--db", dsn, doc}, Stdout: &out, Stderr: &out}); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(out.String(), "hunter2") || !strings.Contains(out.String(), "127.0.0.1") {
+			t.Errorf("import --db %s printed %q", dsn, out.String())
+		}
+	}
+	for dsn, want := range map[string]string{
+		"x.db":                         "x.db",
+		"postgres://u:p@h/db":          "postgres://u:xxxxx@h/db",
+		"postgres://u@h/db?password=p": "postgres://u@h/db?password=xxxxx",
+	} {
+		if got := redactDSN(dsn); got != want {
+			t.Errorf("redactDSN(%q) = %q, want %q", dsn, got, want)
+		}
+	}
+}
