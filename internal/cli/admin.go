@@ -99,32 +99,67 @@ operations:
 
 flags:
 `)
+	fs.SetOutput(w)
 	fs.PrintDefaults()
 }
 
 // runAdmin runs one admin operation.
 func runAdmin(ctx context.Context, env Env, args []string) error {
 	fs := flag.NewFlagSet("admin", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs.SetOutput(io.Discard) // a flag error is returned, and printed once
+
 	db := fs.String("db", envDefault(env, "db", ""), "operate on this store directly (SQLite path or postgres:// URL) (INVENTORYD_DB)")
 	serverURL := fs.String("url", envDefault(env, "url", ""), "operate through a running server, e.g. http://127.0.0.1:8080 (INVENTORYD_URL)")
 	key := fs.String("admin-key", envDefault(env, "admin-key", ""), "the server's admin key, with --url (INVENTORYD_ADMIN_KEY)")
-	fs.Usage = func() { adminUsage(env.Stderr, fs) }
-	if err := fs.Parse(args); err != nil {
+	// Only -h (and no operation at all) prints the whole usage: after an
+	// argument error, the error and a pointer to -h say enough.
+	fs.Usage = func() {}
+	pos, err := parseArgs(fs, args) // flags before or after the operation
+	if errors.Is(err, flag.ErrHelp) {
+		adminUsage(env.Stderr, fs)
 		return err
 	}
-	req, err := adminRequest(env, fs.Args())
 	if err != nil {
-		fs.Usage()
-		return err
+		return adminArgError{err}
+	}
+	if len(pos) == 0 {
+		adminUsage(env.Stderr, fs)
+		return errors.New("admin: name an operation")
+	}
+	// One target. A flag on the command line wins over the other's
+	// INVENTORYD_ variable; two flags, or two variables, are ambiguous.
+	if *db != "" && *serverURL != "" {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		switch {
+		case set["db"] && !set["url"]:
+			*serverURL = ""
+		case set["url"] && !set["db"]:
+			*db = ""
+		default:
+			return adminArgError{errors.New("admin: --db or --url, not both (INVENTORYD_DB and INVENTORYD_URL count as well)")}
+		}
+	}
+	req, err := adminRequest(env, pos)
+	if err != nil {
+		return adminArgError{err}
 	}
 	var status int
 	var out []byte
 	switch {
 	case *serverURL != "":
 		status, out, err = adminRemote(ctx, *serverURL, *key, req)
+		if err == nil && status == http.StatusUnauthorized && *key == "" {
+			env.Stderr.Write(append(out, '\n'))
+			return fmt.Errorf("admin %s: %d %s: no admin key: pass --admin-key or set INVENTORYD_ADMIN_KEY", pos[0], status, http.StatusText(status))
+		}
 	case *db != "":
-		status, out, err = adminLocal(ctx, *db, req)
+		// Only import and user-create, which start a store from nothing
+		// (docs/admin-api.md), may create it, as `inventoryd import` does:
+		// any other operation on a mistyped path answered from a new,
+		// empty store (404s, as if the records were gone).
+		create := pos[0] == "import" || pos[0] == "user-create"
+		status, out, err = adminLocal(ctx, *db, create, req)
 	default:
 		return errors.New("admin: name a store (--db) or a server (--url)")
 	}
@@ -133,7 +168,7 @@ func runAdmin(ctx context.Context, env Env, args []string) error {
 	}
 	if status >= 400 {
 		env.Stderr.Write(append(out, '\n'))
-		return fmt.Errorf("admin %s: %d %s", fs.Arg(0), status, http.StatusText(status))
+		return fmt.Errorf("admin %s: %d %s", pos[0], status, http.StatusText(status))
 	}
 	if req.raw {
 		_, err = env.Stdout.Write(out) // an export, exactly as served
@@ -146,6 +181,16 @@ func runAdmin(ctx context.Context, env Env, args []string) error {
 	_, err = env.Stdout.Write(append(out, '\n'))
 	return err
 }
+
+// adminArgError is a mistake in admin's arguments: its text points to
+// -h, which lists the operations and their arguments.
+type adminArgError struct{ err error }
+
+func (e adminArgError) Error() string {
+	return e.err.Error() + "\n(inventoryd admin -h lists the operations and their arguments)"
+}
+
+func (e adminArgError) Unwrap() error { return e.err }
 
 // adminReq is one admin API request.
 type adminReq struct {
@@ -305,7 +350,7 @@ func adminRemote(ctx context.Context, base, key string, r adminReq) (int, []byte
 
 // adminLocal serves the request in-process with the admin API's own
 // handler on the store, so both modes run exactly the same code.
-func adminLocal(ctx context.Context, db string, r adminReq) (int, []byte, error) {
+func adminLocal(ctx context.Context, db string, create bool, r adminReq) (int, []byte, error) {
 	k := make([]byte, 16)
 	if _, err := rand.Read(k); err != nil {
 		return 0, nil, err
@@ -319,7 +364,11 @@ func adminLocal(ctx context.Context, db string, r adminReq) (int, []byte, error)
 	// As a server fills them in for a request it reads.
 	req.RequestURI = req.URL.RequestURI()
 	req.RemoteAddr = "127.0.0.1:0"
-	st, err := OpenStore(ctx, db)
+	open := OpenExistingStore // a missing SQLite file is an error
+	if create {
+		open = OpenStore
+	}
+	st, err := open(ctx, db)
 	if err != nil {
 		return 0, nil, err
 	}

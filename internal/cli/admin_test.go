@@ -116,3 +116,62 @@ func TestAdminSameInBothModes(t *testing.T) {
 		})
 	}
 }
+
+// TestAdminArguments: flags go before or after the operation; --db and
+// --url together are refused; an argument error is one line plus a
+// pointer to -h (not the whole usage); a missing key says so; a --db that
+// does not exist is refused rather than created (import alone creates,
+// as `inventoryd import` does).
+func TestAdminArguments(t *testing.T) {
+	dir := t.TempDir()
+	p := func(n string) string { return filepath.Join(dir, n) }
+	doc := p("d.json")
+	if err := os.WriteFile(doc, []byte(`{"users":[{"id":42,"username":"alice"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "import", "--db", p("s.db"), doc)
+	srv := serveForTest(t, p("srv.db"))
+
+	if out := mustRun(t, "admin", "user-get", "42", "--db", p("s.db")); !strings.Contains(out, `"username": "alice"`) {
+		t.Errorf("flag after the operation: %s", out)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string // in the error or its output
+	}{
+		{"db and url", []string{"--db", p("s.db"), "--url", srv, "user-get", "42"}, []string{"--db or --url, not both"}},
+		{"no key", []string{"--url", srv, "user-get", "42"}, []string{"401", "pass --admin-key or set INVENTORYD_ADMIN_KEY"}},
+		{"missing store", []string{"--db", p("tpyo.db"), "user-get", "42"}, []string{"no store at " + p("tpyo.db")}},
+		{"wrong arguments", []string{"--db", p("s.db"), "user-get"}, []string{"want arguments USER", "inventoryd admin -h"}},
+		{"unknown operation", []string{"--db", p("s.db"), "user-gte", "42"}, []string{`unknown operation "user-gte"`, "inventoryd admin -h"}},
+		{"missing file", []string{"--db", p("s.db"), "import", p("nofile.json")}, []string{"nofile.json", "inventoryd admin -h"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := run(t, append([]string{"admin"}, tc.args...)...)
+			if err == nil {
+				t.Fatalf("accepted: %s", out)
+			}
+			all := err.Error() + "\n" + out
+			for _, w := range tc.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("%q lacks %q", all, w)
+				}
+			}
+			if strings.Contains(all, "operations:") {
+				t.Errorf("an argument error printed the whole usage:\n%s", all)
+			}
+		})
+	}
+	if _, err := os.Stat(p("tpyo.db")); err == nil {
+		t.Error("admin --db created the missing store")
+	}
+	// -h and no arguments at all still list the operations.
+	for _, args := range [][]string{{"admin", "-h"}, {"admin"}} {
+		var errOut bytes.Buffer
+		cli.Run(context.Background(), cli.Env{Args: args, Stdout: &errOut, Stderr: &errOut})
+		if !strings.Contains(errOut.String(), "operations:") || !strings.Contains(errOut.String(), "item-grant") {
+			t.Errorf("%v: %s", args, errOut.String())
+		}
+	}
+}
