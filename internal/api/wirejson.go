@@ -1,12 +1,12 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
 	"strconv"
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/inventoryd/inventoryd/internal/inventory"
 )
 
 // Every JSON body inventoryd writes escapes strings as Roblox's ASP.NET
@@ -15,7 +15,8 @@ import (
 // (\b \f \n \r \t, the rest as \u00XX in lower-case hex), '"' and '\'
 // only, plus U+0085, U+2028 and U+2029 as \u escapes. &, <, > and the
 // apostrophe stay as they are, where encoding/json writes \u0026, \u003c
-// and \u003e by default. marshalJSON is encoding/json with that escaping;
+// and \u003e by default. marshalJSON is encoding/json with that escaping
+// (inventory.JSONEncoder, which the export's records use too);
 // appendString is the same for the hand-written appenders.
 
 // marshalJSON is json.Marshal with Newtonsoft's default string escaping.
@@ -24,21 +25,8 @@ func marshalJSON(v any) ([]byte, error) { return marshalJSONIndent(v, "") }
 // marshalJSONIndent is json.MarshalIndent (prefix "") with Newtonsoft's
 // default string escaping; indent "" is compact.
 func marshalJSONIndent(v any, indent string) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", indent)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	b := bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
-	// encoding/json leaves U+0085 raw. Its output is valid UTF-8 and all
-	// non-ASCII bytes are inside strings, so the rune's bytes can be
-	// replaced wherever they occur.
-	if nel := []byte("\u0085"); bytes.Contains(b, nel) {
-		b = bytes.ReplaceAll(b, nel, []byte(`\u0085`))
-	}
-	return b, nil
+	var e inventory.JSONEncoder
+	return e.Encode(v, indent)
 }
 
 // Hand-written JSON appenders for the hot wire types: a listing page spent

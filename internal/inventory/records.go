@@ -225,29 +225,36 @@ type DocumentWriter struct {
 	section string
 	n       int
 	err     error
-	enc     recordEncoder
+	enc     JSONEncoder
 }
 
-// recordEncoder encodes records as the API writes its bodies, leaving
-// &, < and > as they are (Newtonsoft's default; docs/compatibility.md,
-// "String escaping"), which json.Marshal would escape.
-type recordEncoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
+// JSONEncoder encodes values as Roblox's ASP.NET services write JSON,
+// with Newtonsoft.Json's default string escaping (docs/compatibility.md,
+// "String escaping"): encoding/json without its HTML escaping of &, < and
+// >, and with U+0085 escaped, which encoding/json leaves raw. The API's
+// bodies and the export's records both use it. Its buffer is reused: the
+// bytes Encode returns are valid until the next call.
+type JSONEncoder struct {
+	buf    bytes.Buffer
+	enc    *json.Encoder
+	indent string
 }
 
-func (e *recordEncoder) encode(rec any) ([]byte, error) {
-	if e.enc == nil {
+// Encode returns v's JSON, indented by indent ("" is compact).
+func (e *JSONEncoder) Encode(v any, indent string) ([]byte, error) {
+	if e.enc == nil || indent != e.indent {
 		e.enc = json.NewEncoder(&e.buf)
 		e.enc.SetEscapeHTML(false)
+		e.enc.SetIndent("", indent)
+		e.indent = indent
 	}
 	e.buf.Reset()
-	if err := e.enc.Encode(rec); err != nil {
+	if err := e.enc.Encode(v); err != nil {
 		return nil, err
 	}
 	b := bytes.TrimSuffix(e.buf.Bytes(), []byte{'\n'})
-	// encoding/json leaves U+0085 raw, Newtonsoft escapes it (as the API's
-	// marshalJSON does). All non-ASCII bytes are inside strings.
+	// Valid UTF-8, with every non-ASCII byte inside a string: the rune's
+	// bytes can be replaced wherever they occur.
 	if nel := []byte("\u0085"); bytes.Contains(b, nel) {
 		b = bytes.ReplaceAll(b, nel, []byte(`\u0085`))
 	}
@@ -266,7 +273,7 @@ func (d *DocumentWriter) write(s string) {
 
 // Record implements RecordSink.
 func (d *DocumentWriter) Record(section string, rec any) error {
-	b, err := d.enc.encode(rec)
+	b, err := d.enc.Encode(rec, "")
 	if err != nil {
 		return err
 	}
@@ -300,7 +307,7 @@ func (d *DocumentWriter) Close() error {
 type NDJSONWriter struct {
 	w   io.Writer
 	buf []byte
-	enc recordEncoder
+	enc JSONEncoder
 }
 
 // NewNDJSONWriter returns a RecordSink writing the streaming form to w.
@@ -308,7 +315,7 @@ func NewNDJSONWriter(w io.Writer) *NDJSONWriter { return &NDJSONWriter{w: w} }
 
 // Record implements RecordSink.
 func (n *NDJSONWriter) Record(section string, rec any) error {
-	b, err := n.enc.encode(rec)
+	b, err := n.enc.Encode(rec, "")
 	if err != nil {
 		return err
 	}
