@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
@@ -42,6 +43,13 @@ var bulkDropIndexesAt int64 = 100_000
 
 var userAssetInsertCols = []string{"id", "asset_id", "asset_type", "collectible", "owner_type", "owner_id", "serial",
 	"instance_id", "hold_until", "expire_at", "created", "updated"}
+
+// The positions in userAssetInsertCols of the columns bulk.clash reads.
+var (
+	colAsset    = slices.Index(userAssetInsertCols, "asset_id")
+	colSerial   = slices.Index(userAssetInsertCols, "serial")
+	colInstance = slices.Index(userAssetInsertCols, "instance_id")
+)
 
 var userInsertCols = []string{"id", "username", "display_name", "membership", "privacy", "banned", "created"}
 
@@ -690,9 +698,9 @@ func (b *bulk) clash(err error) error {
 			if b.tx.QueryRowContext(b.ctx, q).Scan(&a, &n) == nil {
 				return serial(a, n)
 			}
-			if k, ok := b.queuedClash(6, func(row []any) bool {
-				return b.tx.QueryRowContext(b.ctx, "SELECT 1 FROM user_assets WHERE asset_id = $1 AND serial = $2", row[1], row[6]).Scan(new(int)) == nil
-			}, 1); ok {
+			if k, ok := b.queuedClash(colSerial, func(row []any) bool {
+				return b.tx.QueryRowContext(b.ctx, "SELECT 1 FROM user_assets WHERE asset_id = $1 AND serial = $2", row[colAsset], row[colSerial]).Scan(new(int)) == nil
+			}, colAsset); ok {
 				return serial(k[0], k[1])
 			}
 		case strings.Contains(err.Error(), "instance_id"):
@@ -700,8 +708,8 @@ func (b *bulk) clash(err error) error {
 			if b.tx.QueryRowContext(b.ctx, q).Scan(&id) == nil {
 				return instance(id)
 			}
-			if k, ok := b.queuedClash(7, func(row []any) bool {
-				return b.tx.QueryRowContext(b.ctx, "SELECT 1 FROM user_assets WHERE instance_id = $1", row[7]).Scan(new(int)) == nil
+			if k, ok := b.queuedClash(colInstance, func(row []any) bool {
+				return b.tx.QueryRowContext(b.ctx, "SELECT 1 FROM user_assets WHERE instance_id = $1", row[colInstance]).Scan(new(int)) == nil
 			}); ok {
 				return instance(k[0])
 			}
