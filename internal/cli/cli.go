@@ -82,8 +82,13 @@ func run(ctx context.Context, env Env) error {
 }
 
 // envDefault returns INVENTORYD_<NAME> or def.
+// envName is the environment fallback of flag name: INVENTORYD_<NAME>.
+func envName(name string) string {
+	return "INVENTORYD_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
 func envDefault(env Env, name, def string) string {
-	if v := env.Getenv("INVENTORYD_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))); v != "" {
+	if v := env.Getenv(envName(name)); v != "" {
 		return v
 	}
 	return def

@@ -190,11 +190,6 @@ func durationFlag(fs *flag.FlagSet, name string, def time.Duration, usage string
 	return fs.Duration(name, def, usage+" ("+envName(name)+")")
 }
 
-// envName is the environment fallback of flag name: INVENTORYD_<NAME>.
-func envName(name string) string {
-	return "INVENTORYD_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
-}
-
 // applyEnv sets every flag not given on the command line from its
 // INVENTORYD_<NAME> variable when that is set (empty is unset, as
 // envDefault has it), parsed as the flag parses it. A malformed variable
