@@ -81,12 +81,12 @@ func run(ctx context.Context, env Env) error {
 	return fmt.Errorf("unknown command %q", env.Args[0])
 }
 
-// envDefault returns INVENTORYD_<NAME> or def.
 // envName is the environment fallback of flag name: INVENTORYD_<NAME>.
 func envName(name string) string {
 	return "INVENTORYD_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
 }
 
+// envDefault returns INVENTORYD_<NAME> or def.
 func envDefault(env Env, name, def string) string {
 	if v := env.Getenv(envName(name)); v != "" {
 		return v
