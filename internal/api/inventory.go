@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
@@ -88,9 +89,12 @@ func (s *Server) inventoryByTypes(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	// The types by number, not name: with every type asked for, the
+	// names made the cursor longer than a cursor may be (MaxCursorLen),
+	// so the next page refused the server's own cursor.
 	tn := make([]string, len(types))
 	for i, t := range types {
-		tn[i] = t.String()
+		tn[i] = strconv.Itoa(int(t))
 	}
 	pr, err := s.parsePage(q, inventory.Discriminator("inventory", uid, strings.Join(tn, ","), hideDis, approvedOnly), enumPaging)
 	if err != nil {
