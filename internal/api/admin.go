@@ -57,6 +57,9 @@ func (s *Server) adminReset(w http.ResponseWriter, r *http.Request) error {
 	if err := s.checkAdmin(r); err != nil {
 		return err
 	}
+	if err := decodeBody(r, &struct{}{}); err != nil { // takes no body (noBody)
+		return err
+	}
 	if err := s.store.Reset(r.Context()); err != nil {
 		return err
 	}

@@ -58,21 +58,29 @@ func decodeBody(r *http.Request, v any) error {
 	if err != nil {
 		return err
 	}
-	if b = bytes.TrimSpace(b); len(b) == 0 {
+	if len(bytes.TrimSpace(b)) == 0 {
 		b = []byte("{}") // no body: an empty object
 	}
-	if b[0] != '{' {
-		return invalidBody("body: must be a JSON object")
+	if b, err = inventory.OneObject(b); err != nil {
+		return invalidBody(err.(*inventory.Error).Message)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return invalidBody(decodeMessage(err))
 	}
-	if dec.More() {
-		return invalidBody("body: one JSON object expected")
-	}
 	return nil
+}
+
+// noBody refuses a body on an operation that takes none: anything but
+// nothing or {} is 400, before the operation runs.
+func noBody(h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := decodeBody(r, &struct{}{}); err != nil {
+			return err
+		}
+		return h(w, r)
+	}
 }
 
 // decodeMessage words a decoding error for the client as fixture

@@ -80,3 +80,47 @@ func TestAdminBodiesAcceptWhatAFixtureAccepts(t *testing.T) {
 		b.must(b.call("POST", "/admin/v1/fixtures", string(doc.body)), 200)
 	})
 }
+
+// TestAdminBodiesAreOneObject: a body is exactly one JSON object (a UTF-8
+// BOM before it is skipped, as in a fixture document); an operation that
+// takes no body refuses one before it runs. Create bodies used to be
+// pasted into a document as text, so `{...},{...}` or
+// `{...}],"groups":[{...}` were taken (and their extra records dropped),
+// and the body-less operations ran whatever came with them.
+func TestAdminBodiesAreOneObject(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		a := newAdm(t, open, adminKey)
+		a.seed()
+		const more = "body: one JSON object expected, and more follows it"
+		for _, c := range []struct{ method, path, body, want string }{
+			{"POST", "/admin/v1/users", `{"id":1010,"username":"x"},{"id":1011,"username":"y"}`, more},
+			{"POST", "/admin/v1/users", `{"id":1012,"username":"x"}],"groups":[{"id":99,"name":"g"}`, more},
+			{"POST", "/admin/v1/groups", `{"id":8203,"name":"x"},{"id":8204,"name":"y"}`, more},
+			{"POST", "/admin/v1/users", `{"id":8200,"username":"x"},{"id":"bad"}`, more},
+			{"POST", "/admin/v1/user-assets", `{"assetId":48159815,"owner":{"type":"User","id":156}}]`, more},
+			{"POST", "/admin/v1/user-assets", `{"assetId":48159815,"owner":{"type":"User","id":156}} {}`, more},
+			{"PUT", "/admin/v1/users/156/following/2003", `garbage`, "body: must be a JSON object"},
+			{"PUT", "/admin/v1/users/156/friends/2003", `[1,2]`, "body: must be a JSON object"},
+			{"PUT", "/admin/v1/users/156/places/OtherGames/1818", `garbage`, "body: must be a JSON object"},
+			{"POST", "/admin/v1/users/156/sessions", `{"x":1}`, `body: unknown field "x"`},
+			{"DELETE", "/admin/v1/users/156/sessions", `garbage`, "body: must be a JSON object"},
+			{"DELETE", "/admin/v1/users/156/items/GamePass/12527", `{"a":1}`, `body: unknown field "a"`},
+			{"POST", "/admin/v1/reset", `garbage`, "body: must be a JSON object"},
+		} {
+			if got := a.message(a.call(c.method, c.path, c.body)); got != c.want {
+				t.Errorf("%s %s %s: message %q, want %q", c.method, c.path, c.body, got, c.want)
+			}
+		}
+		// Nothing of them happened.
+		for _, p := range []string{"/admin/v1/users/1010", "/admin/v1/users/1011", "/admin/v1/users/1012", "/admin/v1/users/8200",
+			"/admin/v1/groups/99", "/admin/v1/groups/8203", "/admin/v1/groups/8204"} {
+			a.must(a.call("GET", p, ""), 404)
+		}
+		a.must(a.call("GET", "/admin/v1/users/156", ""), 200) // not reset
+		// A BOM is skipped; nothing, or {}, is no body.
+		a.must(a.call("POST", "/admin/v1/users", "\uFEFF"+`{"id":8100,"username":"bom"}`), 201)
+		a.must(a.call("PUT", "/admin/v1/users/156/following/8100", ""), 200)
+		a.must(a.call("DELETE", "/admin/v1/users/156/following/8100", " {} "), 200)
+		a.must(a.call("POST", "/admin/v1/users/8100/sessions", "{}"), 201)
+	})
+}

@@ -347,9 +347,12 @@ var elementPath = regexp.MustCompile(`^[A-Za-z]+\[0\]`)
 // messages name the field without the section ("username: is required",
 // "id: must be an integer"), or "body" for the record as a whole.
 func ParseRecord(section string, body []byte, now time.Time) (*Fixture, error) {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 || body[0] != '{' {
-		return nil, invalidf("body: must be a JSON object")
+	// The body goes into a document as text, so it must first be exactly
+	// one object: `{...},{...}` or `{...}],"groups":[{...}` would
+	// otherwise add records or sections of their own.
+	body, err := OneObject(body)
+	if err != nil {
+		return nil, err
 	}
 	doc := make([]byte, 0, len(body)+len(section)+8)
 	doc = append(doc, '{')
@@ -374,4 +377,23 @@ func ParseRecord(section string, body []byte, now time.Time) (*Fixture, error) {
 	}
 	f.Hash = ""
 	return f, nil
+}
+
+// OneObject returns body without a leading UTF-8 BOM and surrounding
+// space, or an error unless it is exactly one JSON object (as a fixture
+// document, a body may start with a BOM).
+func OneObject(body []byte) ([]byte, error) {
+	body = bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(body), []byte("\uFEFF")))
+	if len(body) == 0 || body[0] != '{' {
+		return nil, invalidf("body: must be a JSON object")
+	}
+	if !json.Valid(body) {
+		var v json.RawMessage
+		dec := json.NewDecoder(bytes.NewReader(body))
+		if err := dec.Decode(&v); err != nil {
+			return nil, invalidf("%s", DecodeErrorMessage("body", "", err))
+		}
+		return nil, invalidf("body: one JSON object expected, and more follows it")
+	}
+	return body, nil
 }
