@@ -102,11 +102,11 @@ func (s *Server) adminRevoke(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return invalidBody("ownerId: must be an integer")
 		}
-		a, err := agentParam("ownerType", &agentBody{Type: enumValue(t), ID: oid})
-		if err != nil {
-			return err
+		at, ok := inventory.ParseAgentType(t)
+		if !ok || at == inventory.AgentExperience {
+			return invalidBody("ownerType: must be User or Group")
 		}
-		from = &a
+		from = &inventory.Agent{Type: at, ID: oid}
 	}
 	ua, err := s.adminLayer().Revoke(r.Context(), id, from)
 	if err != nil {

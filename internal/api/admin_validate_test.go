@@ -2,8 +2,11 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
 	"github.com/inventoryd/inventoryd/internal/storetest"
@@ -122,5 +125,63 @@ func TestAdminBodiesAreOneObject(t *testing.T) {
 		a.must(a.call("PUT", "/admin/v1/users/156/following/8100", ""), 200)
 		a.must(a.call("DELETE", "/admin/v1/users/156/following/8100", " {} "), 200)
 		a.must(a.call("POST", "/admin/v1/users/8100/sessions", "{}"), 201)
+	})
+}
+
+// TestAdminTransferDatesAndOwners: a transfer moves `updated` forward but
+// never past 9999-12-31T23:59:59.999Z (the store then still exports to a
+// document that imports), its history row is dated by the clock, and an
+// expected owner that does not exist is a bad reference (400), while one
+// that exists but does not hold the copy is a conflict (409).
+func TestAdminTransferDatesAndOwners(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		a := newAdm(t, open, adminKey)
+		a.seed()
+		const last = "9999-12-31T23:59:59.999Z"
+		a.must(a.call("POST", "/admin/v1/fixtures", `{"userAssets":[{"userAssetId":778000,"assetId":27112025,"owner":{"type":"User","id":2003},"updated":"`+last+`"}]}`), 200)
+		got := a.must(a.call("POST", "/admin/v1/user-assets/778000/transfer", `{"to":{"type":"User","id":156}}`), 200).obj(t)
+		if got["updated"] != last {
+			t.Errorf("updated %v, want %s", got["updated"], last)
+		}
+		var hist struct {
+			Data []struct {
+				At string `json:"at"`
+				Op string `json:"op"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(a.must(a.call("GET", "/admin/v1/user-assets/778000/history", ""), 200).body, &hist); err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range hist.Data {
+			if h.Op == "Transfer" && !strings.HasPrefix(h.At, fmt.Sprint(time.Now().UTC().Year())) {
+				t.Errorf("transfer dated %s, not by the clock", h.At)
+			}
+		}
+		doc := a.must(a.call("GET", "/admin/v1/export", ""), 200)
+		b := newAdm(t, open, adminKey)
+		b.must(b.call("POST", "/admin/v1/fixtures", string(doc.body)), 200)
+
+		for _, c := range []struct {
+			method, path, body string
+			status             int
+			want               string
+		}{
+			{"POST", "/admin/v1/user-assets/778000/transfer", `{"from":{"type":"User","id":99999},"to":{"type":"User","id":2003}}`, 400, "from.id: unknown user 99999"},
+			{"POST", "/admin/v1/user-assets/778000/transfer", `{"from":{"type":"Group","id":99999},"to":{"type":"User","id":2003}}`, 400, "from.id: unknown group 99999"},
+			{"POST", "/admin/v1/user-assets/778000/transfer", `{"from":{"type":"User","id":2003},"to":{"type":"User","id":156}}`, 409, "user asset 778000 is not owned by User 2003"},
+			{"DELETE", "/admin/v1/user-assets/778000?ownerType=User&ownerId=99999", "", 400, "ownerId: unknown user 99999"},
+			{"DELETE", "/admin/v1/user-assets/778000?ownerType=Robot&ownerId=2003", "", 400, "ownerType: must be User or Group"},
+			{"DELETE", "/admin/v1/user-assets/778000?ownerType=User&ownerId=2003", "", 409, "user asset 778000 is not owned by User 2003"},
+		} {
+			r := a.must(a.call(c.method, c.path, c.body), c.status)
+			var env struct {
+				Errors []struct {
+					Message string `json:"message"`
+				} `json:"errors"`
+			}
+			if err := json.Unmarshal(r.body, &env); err != nil || env.Errors[0].Message != c.want {
+				t.Errorf("%s %s %s: %s, want %q", c.method, c.path, c.body, r.body, c.want)
+			}
+		}
 	})
 }

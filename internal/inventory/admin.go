@@ -171,6 +171,11 @@ type Admin struct {
 // NewAdmin returns the admin layer over st.
 func NewAdmin(st Store) *Admin { return &Admin{Store: st, Now: time.Now} }
 
+// MaxTime is the last instant a date may hold (fixture documents, the
+// admin API): 9999-12-31T23:59:59.999Z, as dates are kept to the
+// millisecond.
+var MaxTime = time.Date(9999, 12, 31, 23, 59, 59, 999e6, time.UTC)
+
 func invalidf(format string, args ...any) error {
 	return &Error{Kind: KindInvalid, Message: fmt.Sprintf(format, args...)}
 }

@@ -450,14 +450,23 @@ func (s *Store) grant(ctx context.Context, g inventory.GrantRequest) (inventory.
 	return ua, err
 }
 
-// lockCopy reads a copy for a change and checks the expected owner.
-func (s *Store) lockCopy(ctx context.Context, tx *sql.Tx, id int64, from *inventory.Agent) (inventory.UserAsset, error) {
+// lockCopy reads a copy for a change and checks the expected owner: an
+// owner that does not exist is a bad reference (400 naming fromField),
+// one that exists but does not hold the copy a conflict (409).
+func (s *Store) lockCopy(ctx context.Context, tx *sql.Tx, id int64, from *inventory.Agent, fromField string) (inventory.UserAsset, error) {
 	ua, err := s.userAsset(ctx, tx.QueryRowContext(ctx, "SELECT "+userAssetCols+" FROM user_assets ua WHERE ua.id = $1"+s.d.ForUpdate, id), id)
 	if err != nil {
 		return ua, err
 	}
 	if from != nil && ua.Owner != *from {
-		return ua, conflict("user asset %d is no longer owned by %s %d", id, from.Type, from.ID)
+		what, table := "user", "users"
+		if from.Type == inventory.AgentGroup {
+			what, table = "group", "agent_groups"
+		}
+		if err := (&importer{ctx: ctx, tx: tx, s: s}).need(fromField, what, table, "id", from.ID); err != nil {
+			return ua, err
+		}
+		return ua, conflict("user asset %d is not owned by %s %d", id, from.Type, from.ID)
 	}
 	return ua, nil
 }
@@ -478,7 +487,7 @@ func (s *Store) Transfer(ctx context.Context, t inventory.TransferRequest) (inve
 	var ua inventory.UserAsset
 	err := s.tx(ctx, "transfer", func(tx *sql.Tx) error {
 		var err error
-		if ua, err = s.lockCopy(ctx, tx, t.UserAssetID, t.From); err != nil {
+		if ua, err = s.lockCopy(ctx, tx, t.UserAssetID, t.From, "from.id"); err != nil {
 			return err
 		}
 		from := ua.Owner
@@ -488,12 +497,18 @@ func (s *Store) Transfer(ctx context.Context, t inventory.TransferRequest) (inve
 		if err := s.mustAgent(ctx, tx, "to", t.To); err != nil {
 			return err
 		}
-		now := s.now().UTC().Truncate(time.Millisecond)
+		at := s.now().UTC().Truncate(time.Millisecond)
+		now := at
 		if !now.After(ua.Updated) {
 			// updated is kept to the millisecond: a transfer in the same
 			// millisecond as the last change (or after a clock step back)
-			// still moves it forward, so a transfer always changes it.
+			// still moves it forward, so a transfer always changes it,
+			// but never past the last date a document can hold (an
+			// imported copy may carry any date up to it).
 			now = ua.Updated.Add(time.Millisecond)
+			if now.After(inventory.MaxTime) {
+				now = ua.Updated
+			}
 		}
 		// Compare-and-set on the owner read above: a concurrent transfer
 		// that moved the copy first leaves no row to update.
@@ -505,7 +520,7 @@ func (s *Store) Transfer(ctx context.Context, t inventory.TransferRequest) (inve
 		}
 		ua.Owner, ua.HoldUntil, ua.Updated = t.To, t.HoldUntil, now
 		to := t.To
-		if err := s.appendLedger(ctx, tx, inventory.LedgerEntry{At: now, Op: inventory.LedgerTransfer, ItemType: inventory.ItemAsset,
+		if err := s.appendLedger(ctx, tx, inventory.LedgerEntry{At: at, Op: inventory.LedgerTransfer, ItemType: inventory.ItemAsset,
 			ItemID: ua.AssetID, UserAssetID: ua.ID, Serial: ua.Serial, InstanceID: ua.InstanceID, From: &from, To: &to}); err != nil {
 			return err
 		}
@@ -519,7 +534,7 @@ func (s *Store) Revoke(ctx context.Context, userAssetID int64, from *inventory.A
 	var ua inventory.UserAsset
 	err := s.tx(ctx, "revoke", func(tx *sql.Tx) error {
 		var err error
-		if ua, err = s.lockCopy(ctx, tx, userAssetID, from); err != nil {
+		if ua, err = s.lockCopy(ctx, tx, userAssetID, from, "ownerId"); err != nil {
 			return err
 		}
 		if err := execOne(ctx, tx, conflict("user asset %d changed owner concurrently", ua.ID),
