@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -24,7 +25,7 @@ var adminOps = []adminOp{
 	{"GET", adminOpenAPIPath, "This document (needs no key; 404 like all of /admin when the admin API is off)", "", 200, "OpenAPI", nil},
 	{"POST", "/admin/v1/fixtures", "Import a fixture document (or, with Content-Type application/x-ndjson, the streaming form) in one transaction", "Fixture", 200, "Imported", []int{400, 413}},
 	{"POST", "/admin/v1/reset", "Delete all data", "", 200, "Empty", nil},
-	{"GET", "/admin/v1/export", "The whole store as a fixture document (?format=ndjson: the streaming form) from one snapshot", "", 200, "Fixture", nil},
+	{"GET", "/admin/v1/export", "The whole store as a fixture document (?format=ndjson: the streaming form) from one snapshot", "", 200, "Fixture", []int{400}},
 	{"POST", "/admin/v1/users", "Create a user", "User", 201, "User", []int{400, 409}},
 	{"GET", "/admin/v1/users/{userId}", "Read a user", "", 200, "User", []int{404}},
 	{"PATCH", "/admin/v1/users/{userId}", "Update a user: username, displayName, membership, inventory privacy, ban (isBanned)", "UserPatch", 200, "User", []int{400, 404}},
@@ -41,25 +42,25 @@ var adminOps = []adminOp{
 	{"DELETE", "/admin/v1/users/{userId}/places/{placesTab}/{placeId}", "Take a place off a user's places tab", "", 200, "Empty", []int{400, 404}},
 	{"POST", "/admin/v1/groups", "Create a group", "Group", 201, "Group", []int{400, 409}},
 	{"GET", "/admin/v1/groups/{groupId}", "Read a group", "", 200, "Group", []int{404}},
-	{"PUT", "/admin/v1/groups/{groupId}", "Replace a group", "Group", 200, "Group", []int{400, 404}},
+	{"PUT", "/admin/v1/groups/{groupId}", "Replace a group (id may be left out)", "GroupReplace", 200, "Group", []int{400, 404}},
 	{"POST", "/admin/v1/assets", "Create an asset (with its package contents)", "Asset", 201, "Asset", []int{400, 409}},
 	{"GET", "/admin/v1/assets/{assetId}", "Read an asset", "", 200, "Asset", []int{404}},
 	{"PATCH", "/admin/v1/assets/{assetId}", "Update an asset: name, RAP, prices, stock, moderation status, package contents (null clears a number)", "AssetPatch", 200, "Asset", []int{400, 404}},
 	{"POST", "/admin/v1/game-passes", "Create a game pass", "GamePass", 201, "GamePass", []int{400, 409}},
 	{"GET", "/admin/v1/game-passes/{gamePassId}", "Read a game pass", "", 200, "GamePass", []int{404}},
-	{"PUT", "/admin/v1/game-passes/{gamePassId}", "Replace a game pass", "GamePass", 200, "GamePass", []int{400, 404}},
+	{"PUT", "/admin/v1/game-passes/{gamePassId}", "Replace a game pass (id may be left out)", "GamePassReplace", 200, "GamePass", []int{400, 404}},
 	{"POST", "/admin/v1/badges", "Create a badge", "Badge", 201, "Badge", []int{400, 409}},
 	{"GET", "/admin/v1/badges/{badgeId}", "Read a badge", "", 200, "Badge", []int{404}},
-	{"PUT", "/admin/v1/badges/{badgeId}", "Replace a badge", "Badge", 200, "Badge", []int{400, 404}},
+	{"PUT", "/admin/v1/badges/{badgeId}", "Replace a badge (id may be left out)", "BadgeReplace", 200, "Badge", []int{400, 404}},
 	{"POST", "/admin/v1/bundles", "Create a bundle", "Bundle", 201, "Bundle", []int{400, 409}},
 	{"GET", "/admin/v1/bundles/{bundleId}", "Read a bundle", "", 200, "Bundle", []int{404}},
-	{"PUT", "/admin/v1/bundles/{bundleId}", "Replace a bundle", "Bundle", 200, "Bundle", []int{400, 404}},
+	{"PUT", "/admin/v1/bundles/{bundleId}", "Replace a bundle (id may be left out)", "BundleReplace", 200, "Bundle", []int{400, 404}},
 	{"POST", "/admin/v1/places", "Create a place", "Place", 201, "Place", []int{400, 409}},
 	{"GET", "/admin/v1/places/{placeId}", "Read a place", "", 200, "Place", []int{404}},
-	{"PUT", "/admin/v1/places/{placeId}", "Replace a place", "Place", 200, "Place", []int{400, 404}},
+	{"PUT", "/admin/v1/places/{placeId}", "Replace a place (placeId may be left out)", "PlaceReplace", 200, "Place", []int{400, 404}},
 	{"POST", "/admin/v1/user-assets", "Grant a new copy of an asset to a user or group: next userAssetId, next serial number for limited-unique and collectible assets, a fresh collectibleItemInstanceId for collectibles; 409 when the stock is exhausted", "Grant", 201, "UserAsset", []int{400, 409}},
 	{"GET", "/admin/v1/user-assets/{userAssetId}", "Read an owned copy", "", 200, "UserAsset", []int{404}},
-	{"DELETE", "/admin/v1/user-assets/{userAssetId}", "Revoke an owned copy (?ownerType=&ownerId=: only while that owner has it, else 409)", "", 200, "UserAsset", []int{400, 404, 409}},
+	{"DELETE", "/admin/v1/user-assets/{userAssetId}", "Revoke an owned copy (?ownerType=&ownerId=: only while that owner has it, else 409; 400 when no such owner exists)", "", 200, "UserAsset", []int{400, 404, 409}},
 	{"POST", "/admin/v1/user-assets/{userAssetId}/transfer", "Transfer a copy to another owner: userAssetId and serial kept, updated changes, optional hold; 409 when the owner it expects (from, else the owner as the request arrives) no longer has it when it commits, so of two concurrent transfers of one copy one wins", "Transfer", 200, "UserAsset", []int{400, 404, 409}},
 	{"GET", "/admin/v1/user-assets/{userAssetId}/history", "The copy's ownership ledger: every grant, transfer, revoke and import, oldest first", "", 200, "History", []int{404}},
 }
@@ -88,22 +89,33 @@ var (
 	tContents = obj{"type": "array", "items": tInt, "uniqueItems": true}
 )
 
+// agentSchema is {"type","id"} of a user or group; nullable, it is
+// null too (inline: OpenAPI 3.0.3 gives nullable no effect beside a
+// $ref or without a type).
+func agentSchema(nullable bool) obj {
+	o := props([]string{"type", "id"}, obj{"type": enumSchema(1, "User", "Group"), "id": tInt})
+	if nullable {
+		o["nullable"] = true
+	}
+	return o
+}
+
 // enumSchema: an enum is sent by name or by number (the first name is
 // base), and answered by name.
 func enumSchema(base int, names ...string) obj {
 	return obj{"oneOf": []obj{{"type": "string", "enum": names}, {"type": "integer", "minimum": base, "maximum": base + len(names) - 1}},
-		"description": "a name, or its number; answers carry the name"}
+		"description": "a name (any case), or its number; answers carry the name"}
 }
 
-var adminSchemas = obj{
+var adminSchemas = withReplace(obj{
 	"Empty":   obj{"type": "object"},
 	"OpenAPI": obj{"type": "object", "description": "An OpenAPI 3.0 document"},
 	"Imported": obj{"type": "object", "description": "{} for a fixture document; what was loaded for a stream",
 		"properties": obj{"records": tInt, "userAssets": tInt}, "additionalProperties": false},
-	"Agent":  props([]string{"type", "id"}, obj{"type": enumSchema(1, "User", "Group"), "id": tInt}),
+	"Agent":  agentSchema(false),
 	"Errors": props([]string{"errors"}, obj{"errors": obj{"type": "array", "items": props([]string{"code", "message"}, obj{"code": obj{"type": "integer"}, "message": tStr})}}),
 	"Fixture": obj{"type": "object", "description": "A fixture document (docs/fixtures.md): sections users, groups, friendships, follows, sessions, assets, userAssets, " +
-		"gamePasses, badges, bundles, userItems, places, userPlaces, collections"},
+		"retiredCopies, gamePasses, badges, bundles, userItems, places, userPlaces, collections"},
 	"User": props([]string{"id", "username"}, obj{"id": tInt, "username": tStr, "displayName": tStr, "buildersClubMembershipType": obj{"type": "integer", "minimum": 0, "maximum": 4},
 		"inventoryPrivacy": tPrivacy, "isBanned": tBool, "created": tTime}),
 	"UserPatch": props(nil, obj{"username": tStr, "displayName": tStr, "buildersClubMembershipType": obj{"type": "integer", "minimum": 0, "maximum": 4},
@@ -112,7 +124,7 @@ var adminSchemas = obj{
 	"SessionRevoke": props([]string{"cookie"}, obj{"cookie": tStr}),
 	"Revoked":       props([]string{"revoked"}, obj{"revoked": obj{"type": "integer"}}),
 	"Group":         props([]string{"id", "name"}, obj{"id": tInt, "name": tStr}),
-	"Asset": props([]string{"id", "name", "assetType", "creator"}, obj{"id": tInt, "name": tStr, "assetType": obj{"type": "string", "description": "name or number"},
+	"Asset": props([]string{"id", "name", "assetType", "creator"}, obj{"id": tInt, "name": tStr, "assetType": obj{"oneOf": []obj{tStr, obj{"type": "integer"}}, "description": "a name (any case), or its number; answers carry the name"},
 		"creator": ref("Agent"), "isLimited": tBool, "isLimitedUnique": tBool, "collectibleItemId": obj{"type": "string", "format": "uuid"},
 		"recentAveragePrice": tIntNull, "originalPrice": tIntNull, "assetStock": tIntNull, "priceInRobux": tIntNull, "moderationStatus": tModerate,
 		"created": tTime, "updated": tTime, "packageAssetIds": tContents}),
@@ -127,11 +139,25 @@ var adminSchemas = obj{
 	"Badge":         props([]string{"id", "name"}, obj{"id": tInt, "name": tStr, "placeId": tIntNull}),
 	"Bundle":        props([]string{"id", "name"}, obj{"id": tInt, "name": tStr, "bundleType": tStr}),
 	"Place": props([]string{"placeId", "name", "creator"}, obj{"placeId": tInt, "universeId": tIntNull, "name": tStr,
-		"creator": obj{"type": "object", "properties": obj{"type": obj{"type": "string", "enum": []string{"User", "Group", "Experience"}}, "id": tInt}}, "priceInRobux": tIntNull}),
+		"creator": props([]string{"type", "id"}, obj{"type": enumSchema(1, "User", "Group", "Experience"), "id": tInt}), "priceInRobux": tIntNull}),
 	"History": props([]string{"data"}, obj{"data": obj{"type": "array", "items": props(nil, obj{"id": tInt, "at": tTime,
 		"op": obj{"type": "string", "enum": []string{"Grant", "Transfer", "Revoke", "Import"}}, "itemType": tStr, "itemId": tInt, "userAssetId": tIntNull,
 		"serialNumber": tIntNull, "collectibleItemInstanceId": obj{"type": "string", "nullable": true},
-		"from": obj{"allOf": []obj{ref("Agent")}, "nullable": true}, "to": obj{"allOf": []obj{ref("Agent")}, "nullable": true}})}}),
+		"from": agentSchema(true), "to": agentSchema(true)})}}),
+})
+
+// withReplace adds to schemas the replace (PUT) bodies: the create bodies
+// with the id optional, as the path names the record.
+func withReplace(schemas obj) obj {
+	for _, name := range []string{"Group", "GamePass", "Badge", "Bundle", "Place"} {
+		c := obj{}
+		for k, v := range schemas[name].(obj) {
+			c[k] = v
+		}
+		c["required"] = slices.DeleteFunc(slices.Clone(c["required"].([]string)), func(f string) bool { return f == "id" || f == "placeId" })
+		schemas[name+"Replace"] = c
+	}
+	return schemas
 }
 
 var pathParam = regexp.MustCompile(`\{(\w+)\}`)
@@ -172,7 +198,18 @@ func adminOpenAPIDoc() []byte {
 			o["parameters"] = []obj{{"name": "format", "in": "query", "required": false, "schema": obj{"type": "string", "enum": []string{"json", "ndjson"}}}}
 			resps[itoa(op.status)].(obj)["content"].(obj)["application/x-ndjson"] = stream
 		}
+		if op.method == "DELETE" && op.path == "/admin/v1/user-assets/{userAssetId}" {
+			o["parameters"] = append(o["parameters"].([]obj),
+				obj{"name": "ownerType", "in": "query", "required": false, "description": "with ownerId: revoke only while this owner has the copy",
+					"schema": enumSchema(1, "User", "Group")},
+				obj{"name": "ownerId", "in": "query", "required": false, "schema": tInt})
+		}
 		errs, security := append([]int{401}, op.errs...), []obj{{"adminKey": []string{}}}
+		if op.method != "GET" {
+			// Every body is checked (even where none is taken, only {}
+			// is) and has a limit (--max-body-bytes).
+			errs = append(errs, 400, 413)
+		}
 		if op.path == adminOpenAPIPath {
 			errs, security = nil, []obj{}
 		}

@@ -220,7 +220,11 @@ func (s *Server) adminUserPlace(on bool) handler {
 // document (or ?format=ndjson, the streaming form), streamed from one
 // snapshot. An error after the first byte can only cut the body short.
 func (s *Server) adminExport(w http.ResponseWriter, r *http.Request) error {
-	ndjson := r.URL.Query().Get("format") == "ndjson"
+	format := r.URL.Query().Get("format")
+	if format != "" && format != "json" && format != "ndjson" {
+		return invalidBody("format: must be json or ndjson")
+	}
+	ndjson := format == "ndjson"
 	h := w.Header()
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Content-Type-Options", "nosniff")

@@ -55,6 +55,15 @@ func (a *adm) call(method, path, body string) admResp {
 }
 
 func (a *adm) callAuth(method, path, body, auth string) admResp {
+	a.t.Helper()
+	r := a.callRaw(method, path, body, auth)
+	if err := checkAdminAnswer(a.t, method, path, r); err != nil {
+		a.t.Error(err)
+	}
+	return r
+}
+
+func (a *adm) callRaw(method, path, body, auth string) admResp {
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
@@ -98,7 +107,8 @@ func (a *adm) seed() {
 func TestAdminOffWithoutKey(t *testing.T) {
 	a := newAdm(t, storetest.SQLite, "")
 	for _, p := range []string{"/admin/v1/openapi.json", "/admin/v1/users/156", "/admin/v1/export"} {
-		r := a.must(a.call("GET", p, ""), 404)
+		// Not checked against the document: the API it describes is off.
+		r := a.must(a.callRaw("GET", p, "", "Bearer "+adminKey), 404)
 		if !strings.Contains(string(r.body), `"NotFound"`) {
 			t.Errorf("%s: %s", p, r.body)
 		}
