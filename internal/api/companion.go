@@ -57,10 +57,13 @@ func (s *Server) usersByID(w http.ResponseWriter, r *http.Request) error {
 		UserIDs            []int64 `json:"userIds"`
 		ExcludeBannedUsers bool    `json:"excludeBannedUsers"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		if tooLarge(err) {
-			return errTooLarge
-		}
+	// The whole body first: one JSON document, nothing after it, and a
+	// body the client never finishes is 400 "could not be read".
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, &req); err != nil {
 		return fail(http.StatusBadRequest, 0, "The request body is not a valid JSON document.")
 	}
 	if len(req.UserIDs) > 100 {
@@ -121,10 +124,15 @@ func (s *Server) setInventoryPrivacy(w http.ResponseWriter, r *http.Request) err
 		InventoryPrivacy json.RawMessage `json:"inventoryPrivacy"`
 	}
 	invalid := fail(http.StatusBadRequest, 1, "Invalid inventory privacy.")
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		if tooLarge(err) {
-			return errTooLarge
-		}
+	// The whole body before anything changes: a body the client never
+	// finishes (or sends as bad chunks) is 400 "could not be read", and
+	// anything after the one JSON document is invalid; the setting was
+	// once saved from the first object of a body still arriving.
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, &req); err != nil {
 		return invalid
 	}
 	var v any

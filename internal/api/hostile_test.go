@@ -1338,3 +1338,91 @@ func TestHostileQueryKeyOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileSocketBodies: a body is read whole before anything changes;
+// a client that half-closes after a whole request still gets its answer
+// (it was a 500 "context canceled"); and `Expect: 100-continue` on a
+// route that never reads the body is answered at once, not after the read
+// timeout (the handler's request now is a copy, and net/http keeps its
+// own body reader). Each case was found by a black-box review.
+func TestHostileSocketBodies(t *testing.T) {
+	addr, logs := hostileServe(t)
+	const host = "Host: inventory.test\r\n"
+	cookie := "Cookie: .ROBLOSECURITY=" + hostileCookie + "\r\n"
+	// A CSRF token: the challenge of a write without one.
+	res := rawExchange(t, addr, writeAll([]byte("POST /v2/logout HTTP/1.1\r\n"+host+cookie+"Content-Length: 0\r\n\r\n")), false)
+	if res.resp == nil || res.resp.Header.Get("X-Csrf-Token") == "" {
+		t.Fatalf("no CSRF challenge: %+v", res)
+	}
+	privacy := "POST /v1/inventory-privacy HTTP/1.1\r\n" + host + cookie + "X-Csrf-Token: " + res.resp.Header.Get("X-Csrf-Token") + "\r\nContent-Type: application/json\r\n"
+	halfClose := func(req string) func(net.Conn) error {
+		return func(c net.Conn) error {
+			_, err := c.Write([]byte(req))
+			if tc, ok := c.(*net.TCPConn); ok {
+				_ = tc.CloseWrite()
+			}
+			return err
+		}
+	}
+	setting := func() string {
+		r := rawExchange(t, addr, writeAll([]byte("GET /v1/inventory-privacy HTTP/1.1\r\n"+host+cookie+"\r\n")), false)
+		return string(r.body)
+	}
+	before := setting()
+	if !strings.Contains(before, `"inventoryPrivacy"`) || strings.Contains(before, "NoOne") {
+		t.Fatalf("privacy before: %s", before)
+	}
+	for _, tc := range []struct {
+		label string
+		write func(net.Conn) error
+		code  int
+	}{
+		{"body shorter than its length", halfClose(privacy + "Content-Length: 100\r\n\r\n" + `{"inventoryPrivacy":"NoOne"}`), 0},
+		{"chunked body without its end", halfClose(privacy + "Transfer-Encoding: chunked\r\n\r\n1c\r\n" + `{"inventoryPrivacy":"NoOne"}` + "\r\n"), 0},
+		{"junk after a chunk", halfClose(privacy + "Transfer-Encoding: chunked\r\n\r\n1c\r\n" + `{"inventoryPrivacy":"NoOne"}` + "GARBAGE\r\n0\r\n\r\n"), 0},
+		{"bad chunk size", writeAll([]byte(privacy + "Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n")), 0},
+		{"junk after the document", writeAll([]byte(privacy + "Content-Length: 36\r\n\r\n" + `{"inventoryPrivacy":"NoOne"} garbage`)), 1},
+	} {
+		r := rawExchange(t, addr, tc.write, false)
+		wantEnvelope(t, tc.label, r, http.StatusBadRequest)
+		if r.resp != nil && !strings.Contains(string(r.body), fmt.Sprintf(`"code":%d`, tc.code)) {
+			t.Errorf("%s: %s, want code %d", tc.label, r.body, tc.code)
+		}
+		if after := setting(); after != before {
+			t.Errorf("%s: the setting changed: %s -> %s", tc.label, before, after)
+		}
+	}
+	users := "POST /v1/users HTTP/1.1\r\n" + host + "Content-Type: application/json\r\nContent-Length: 26\r\n\r\n" + `{"userIds":[156]} garbage`
+	wantEnvelope(t, "users: junk after the document", rawExchange(t, addr, writeAll([]byte(users)), false), http.StatusBadRequest)
+
+	// Half-closed after a whole request: answered, not 5xx.
+	admin := "Authorization: Bearer " + hostileAdminKey + "\r\n"
+	for range 5 {
+		for _, target := range []string{"/v2/assets/1365767/owners?limit=100", "/v1/users/156", "/v1/users/156/items/Asset/1365767", "/healthz", "/admin/v1/export"} {
+			r := rawExchange(t, addr, halfClose("GET "+target+" HTTP/1.1\r\n"+host+admin+"\r\n"), true)
+			if r.resp == nil || r.resp.StatusCode >= 500 {
+				t.Errorf("GET %s, then a half-close: %+v %s", target, r.resp, r.body)
+			}
+		}
+	}
+	if strings.Contains(logs.String(), "context canceled") {
+		t.Errorf("a half-closed client was logged as a failure:\n%s", hostileTail(logs.String(), 2000))
+	}
+
+	// Expect: 100-continue, a body never sent, a route that reads none:
+	// the answer comes before the read timeout (1.5 s here) would end a
+	// wait for the body.
+	for _, req := range []string{
+		"POST /nonexistent HTTP/1.1\r\n",
+		"GET /v1/users/156/can-view-inventory HTTP/1.1\r\n",
+		"POST /admin/v1/fixtures HTTP/1.1\r\n",
+	} {
+		t0 := time.Now()
+		r := rawExchange(t, addr, writeAll([]byte(req+host+"Expect: 100-continue\r\nContent-Length: 2000\r\n\r\n")), false)
+		if r.resp == nil || r.resp.StatusCode == http.StatusContinue || r.resp.StatusCode >= 500 {
+			t.Errorf("%s with Expect: 100-continue: %+v", strings.TrimSpace(req), r)
+		} else if d := time.Since(t0); d >= 1500*time.Millisecond {
+			t.Errorf("%s with Expect: 100-continue: answered after %v, the read timeout", strings.TrimSpace(req), d)
+		}
+	}
+}

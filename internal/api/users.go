@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
@@ -127,11 +126,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		CValue   string `json:"cvalue"`
 		Password string `json:"password"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.CValue == "" || req.Password == "" {
-		var be *bodyError
-		if errors.As(err, &be) {
-			return err
-		}
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, &req); err != nil || req.CValue == "" || req.Password == "" {
 		return fail(http.StatusBadRequest, 3, "Username and Password are required. Please try again.")
 	}
 	return fail(http.StatusForbidden, 1, "Incorrect username or password. Please try again.")
