@@ -329,7 +329,9 @@ type docAsset struct {
 }
 
 type docUserAsset struct {
-	UserAssetID int64     `json:"userAssetId"`
+	// UserAssetID is nil when absent (the store numbers the copy); a
+	// value, 0 too, must be a valid id.
+	UserAssetID *int64    `json:"userAssetId"`
 	AssetID     int64     `json:"assetId"`
 	Owner       *agentDoc `json:"owner"`
 	Serial      *int64    `json:"serialNumber"`
@@ -660,13 +662,13 @@ func parseFixture(data []byte, now time.Time, lines map[string][]int64) (*Fixtur
 		f.Assets = append(f.Assets, a)
 	})
 	decodeList(p, raw, "userAssets", func(path string, d *docUserAsset) {
-		ua := UserAsset{ID: d.UserAssetID, AssetID: p.id(path+".assetId", d.AssetID), Owner: p.agent(path+".owner", d.Owner, false),
+		ua := UserAsset{AssetID: p.id(path+".assetId", d.AssetID), Owner: p.agent(path+".owner", d.Owner, false),
 			Serial: d.Serial, HoldUntil: p.optTime(path+".holdUntil", d.HoldUntil), ExpireAt: p.optTime(path+".expireAt", d.ExpireAt),
 			Created: p.time(path+".created", d.Created, now)}
 		ua.Updated = p.time(path+".updated", d.Updated, ua.Created)
-		if d.UserAssetID != 0 {
-			p.id(path+".userAssetId", d.UserAssetID)
-			dup(path+".userAssetId", "userAssetId", d.UserAssetID)
+		if d.UserAssetID != nil {
+			ua.ID = p.id(path+".userAssetId", *d.UserAssetID)
+			dup(path+".userAssetId", "userAssetId", ua.ID)
 		}
 		if d.Serial != nil && (*d.Serial <= 0 || *d.Serial > MaxID) {
 			p.fail(path+".serialNumber", "must be a positive integer")

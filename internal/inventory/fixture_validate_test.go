@@ -29,6 +29,7 @@ func TestParseFixtureRanges(t *testing.T) {
 		{"package inside itself", `{"assets":[{"id":10,"name":"p","assetType":"Package","creator":{"type":"User","id":1},"packageAssetIds":[10,11]}]}`, "assets[0].packageAssetIds[0]: a package cannot contain itself"},
 		{"duplicate userItem", `{"userItems":[{"userId":1,"itemType":"GamePass","itemId":12527},{"userId":1,"itemType":1,"itemId":12527}]}`, "userItems[1]: duplicate userItem (user 1, GamePass 12527)"},
 		{"unknown field in a creator", `{"assets":[{"id":1,"name":"a","assetType":"Hat","creator":{"type":"User","id":1,"x":1}}]}`, `assets[0].creator: unknown field "x"`},
+		{"userAssetId 0 (absent is not 0)", `{"userAssets":[{"userAssetId":0,"assetId":1,"owner":{"type":"User","id":1}}]}`, "userAssets[0].userAssetId: must be an integer from 1 to"},
 		{"unknown field in an owner", `{"userAssets":[{"assetId":1,"owner":{"type":"User","ID":1,"x":1}}]}`, `userAssets[0].owner: unknown field "x"`},
 		{"unknown field in a place creator", `{"places":[{"placeId":1,"name":"p","creator":{"type":"User","id":1,"name":"x"}}]}`, `places[0].creator: unknown field "name"`},
 	} {

@@ -237,7 +237,7 @@ func (r *NDJSONReader) userAsset(line []byte) error {
 		}
 	}
 	p := &fixtureParser{now: r.now}
-	ua := UserAsset{ID: d.UserAssetID, AssetID: p.id(path+": assetId", d.AssetID), Owner: p.agent(path+": owner", d.Owner, false),
+	ua := UserAsset{AssetID: p.id(path+": assetId", d.AssetID), Owner: p.agent(path+": owner", d.Owner, false),
 		Serial: d.Serial, HoldUntil: p.optTime(path+": holdUntil", d.HoldUntil), ExpireAt: p.optTime(path+": expireAt", d.ExpireAt),
 		Created: p.time(path+": created", d.Created, r.now)}
 	if d.Updated == d.Created {
@@ -245,8 +245,8 @@ func (r *NDJSONReader) userAsset(line []byte) error {
 	} else {
 		ua.Updated = p.time(path+": updated", d.Updated, ua.Created)
 	}
-	if d.UserAssetID != 0 {
-		p.id(path+": userAssetId", d.UserAssetID)
+	if d.UserAssetID != nil {
+		ua.ID = p.id(path+": userAssetId", *d.UserAssetID)
 	}
 	if d.Serial != nil && (*d.Serial <= 0 || *d.Serial > MaxID) {
 		p.fail(path+": serialNumber", "must be a positive integer")

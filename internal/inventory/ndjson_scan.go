@@ -35,7 +35,13 @@ func scanUserAsset(b []byte, d *docUserAsset) bool {
 			}
 		case "userAssetId":
 			bit = 1 << 1
-			ok = s.int(&d.UserAssetID)
+			if s.null() {
+				d.UserAssetID = nil
+			} else {
+				var v int64
+				ok = s.int(&v)
+				d.UserAssetID = &v
+			}
 		case "assetId":
 			bit = 1 << 2
 			ok = s.int(&d.AssetID)
