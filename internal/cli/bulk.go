@@ -169,7 +169,7 @@ func runGenerate(ctx context.Context, env Env, args []string) error {
 	fs.Float64Var(&c.ItemsPerUser, "items-per-user", 20, "mean owned copies per user (log-normal: most own few, some very many)")
 	fs.Uint64Var(&c.Seed, "seed", 1, "random seed: the same flags give the same data set")
 	fs.Float64Var(&c.PrivateShare, "private-share", 0.2, "share of users whose inventory is not public")
-	fs.Float64Var(&c.FriendsPerUser, "friends-per-user", 3, "mean friendships a user starts")
+	fs.Float64Var(&c.FriendsPerUser, "friends-per-user", 3, "mean friends a user has (a friendship counts for both users)")
 	fs.Float64Var(&c.FollowsPerUser, "follows-per-user", 4, "mean users a user follows")
 	format := fs.String("format", "", "json (a fixture document) or ndjson; default from FILE's extension, else json")
 	db := fs.String("db", "", "load straight into this store (SQLite path or postgres:// URL) instead of writing a file")

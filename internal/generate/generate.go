@@ -28,7 +28,7 @@ type Config struct {
 	ItemsPerUser float64 // mean owned copies per user (log-normal, sigma 1.2)
 	// Optional shape; zero picks the default in brackets.
 	Groups         int     // [Users/500 + 1]
-	FriendsPerUser float64 // mean friendships a user starts [3]
+	FriendsPerUser float64 // mean friends a user has [3] (each starts half of them)
 	FollowsPerUser float64 // mean users a user follows [4]
 	PrivateShare   float64 // share of users whose inventory is not public [0.2]
 	LimitedEvery   int     // every n-th asset is a limited, limited-unique or collectible [20]
@@ -127,6 +127,19 @@ func (g *gen) emit(section string, rec any) error {
 	return g.sink.Record(section, rec)
 }
 
+// span is the window the data set's dates fall in, from Config.Start:
+// users and assets are created across it in id order, whatever their
+// number (a fixed half hour per user ran past the present from 210,000
+// users and overflowed time.Duration at 5 million), and copies a few
+// hours to months after their owner.
+const spanHours = 10 * 365 * 24
+
+// userHours is when user i is created, in hours from Start.
+func (g *gen) userHours(i int) float64 { return spanHours * float64(i) / float64(max(g.c.Users, 1)) }
+
+// assetHours is when asset i is created, in hours from Start.
+func (g *gen) assetHours(i int) float64 { return spanHours * float64(i) / float64(max(g.c.Assets, 1)) }
+
 func (g *gen) at(offsetHours float64) string {
 	return inventory.FormatTime(g.c.Start.Add(time.Duration(offsetHours * float64(time.Hour))))
 }
@@ -166,7 +179,7 @@ func (g *gen) users() error {
 			privacy = privacies[g.r.IntN(len(privacies))]
 		}
 		u := inventory.UserRecord{ID: g.userID(i), Username: fmt.Sprintf("gen_user_%d", i), Membership: []int{0, 0, 0, 4}[g.r.IntN(4)],
-			Privacy: privacy, IsBanned: g.r.IntN(200) == 0, Created: g.at(float64(i) * 0.5)}
+			Privacy: privacy, IsBanned: g.r.IntN(200) == 0, Created: g.at(g.userHours(i))}
 		u.DisplayName = fmt.Sprintf("Generated %d", i)
 		if err := g.emit("users", u); err != nil {
 			return err
@@ -205,10 +218,16 @@ func (g *gen) graph() error {
 	if n < 2 {
 		return nil
 	}
+	// A repeated draw is drawn again (a few times), so that the means
+	// hold: dropping repeats gave 10-70% fewer follows than asked for.
+	const redraws = 8
 	for i := 0; i < n-1; i++ {
 		seen := map[int]bool{}
 		for k := g.poisson(g.c.FriendsPerUser / 2); k > 0; k-- {
 			j := i + 1 + g.r.IntN(min(n-i-1, 1000))
+			for try := 0; seen[j] && try < redraws; try++ {
+				j = i + 1 + g.r.IntN(min(n-i-1, 1000))
+			}
 			if seen[j] {
 				continue
 			}
@@ -224,6 +243,9 @@ func (g *gen) graph() error {
 		seen := map[int]bool{i: true}
 		for k := g.poisson(g.c.FollowsPerUser); k > 0; k-- {
 			j := int(stars.Uint64())
+			for try := 0; seen[j] && try < redraws; try++ {
+				j = int(stars.Uint64())
+			}
 			if seen[j] {
 				continue
 			}
@@ -290,7 +312,7 @@ func (g *gen) assets() error {
 	for i := 0; i < g.c.Assets; i++ {
 		kind := g.assetKind(i)
 		a := inventory.AssetRecord{ID: AssetIDBase + int64(i), Name: fmt.Sprintf("Generated Item %d", i),
-			AssetType: wearables[g.r.IntN(len(wearables))].String(), Moderation: "Approved", Created: g.at(float64(i) * 0.1)}
+			AssetType: wearables[g.r.IntN(len(wearables))].String(), Moderation: "Approved", Created: g.at(g.assetHours(i))}
 		a.Updated = a.Created
 		a.Creator = inventory.AgentRecord{Type: "User", ID: g.userID(g.r.IntN(g.c.Users))}
 		if g.r.IntN(4) == 0 {
@@ -354,7 +376,7 @@ func (g *gen) userAssets() error {
 				continue // sold out: the draw moves on
 			}
 			id++
-			created := g.at(float64(u)*0.5 + float64(k) + 1)
+			created := g.at(g.userHours(u) + float64(k) + 1)
 			rec := inventory.UserAssetRecord{UserAssetID: id, AssetID: AssetIDBase + int64(i),
 				Owner: inventory.AgentRecord{Type: "User", ID: g.userID(u)}, Created: created, Updated: created}
 			if g.r.IntN(100) == 0 {
@@ -414,7 +436,7 @@ func (g *gen) items() error {
 				continue
 			}
 			seen[it] = true
-			if err := g.emit("userItems", inventory.UserItemRecord{UserID: g.userID(u), ItemType: b.t, ItemID: it[1], Created: g.at(float64(u)*0.5 + 2)}); err != nil {
+			if err := g.emit("userItems", inventory.UserItemRecord{UserID: g.userID(u), ItemType: b.t, ItemID: it[1], Created: g.at(g.userHours(u) + 2)}); err != nil {
 				return err
 			}
 			g.st.Items++

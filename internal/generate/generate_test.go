@@ -171,3 +171,44 @@ func TestGenerateContextStops(t *testing.T) {
 		}
 	}
 }
+
+// TestGraphMeansAndDates: the social graph holds the means it is asked
+// for (a repeated draw is drawn again; dropping repeats gave 10-70% fewer
+// follows), and every date falls in the data set's window, in id order
+// for users, however many users there are (a fixed half hour per user
+// ran into the future from 210,000 users).
+func TestGraphMeansAndDates(t *testing.T) {
+	const users = 20000
+	for _, mean := range []float64{4, 50} {
+		out, st := gen(t, generate.Config{Seed: 3, Users: users, Assets: 10, ItemsPerUser: 0.5, FriendsPerUser: mean, FollowsPerUser: mean})
+		follows := float64(st.Follows) / users
+		friends := 2 * float64(st.Friendships) / users
+		for what, got := range map[string]float64{"follows": follows, "friends": friends} {
+			if got < 0.95*mean || got > 1.05*mean {
+				t.Errorf("mean %v: %s per user %.2f", mean, what, got)
+			}
+		}
+		if mean != 4 {
+			continue
+		}
+		start := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)
+		end := start.AddDate(11, 0, 0) // the 10-year window and a copy's few months
+		var last time.Time
+		for _, f := range batches(t, out) {
+			for _, u := range f.Users {
+				if u.Created.Before(last) {
+					t.Fatalf("user %d created %v, before the user before it (%v)", u.ID, u.Created, last)
+				}
+				last = u.Created
+			}
+			for _, ua := range f.UserAssets {
+				if ua.Created.Before(start) || ua.Created.After(end) {
+					t.Fatalf("copy %d created %v, outside %v..%v", ua.ID, ua.Created, start, end)
+				}
+			}
+		}
+		if last.Before(start.AddDate(9, 0, 0)) || last.After(start.AddDate(10, 0, 0)) {
+			t.Errorf("the last user created %v: the window is 2015-2025", last)
+		}
+	}
+}
