@@ -100,3 +100,27 @@ func TestImportRedactsPassword(t *testing.T) {
 		}
 	}
 }
+
+// TestBarLineFitsTheTerminal: the redrawn bar never reaches the last
+// column of the terminal, whatever its width (a fixed 30-column bar made
+// 95-106-column lines, which wrap on an 80-column terminal and leave a
+// stale row behind on every redraw), and is padded to overwrite a longer
+// line before it.
+func TestBarLineFitsTheTerminal(t *testing.T) {
+	for _, cols := range []int{0, 12, 40, 60, 80, 100, 200} {
+		line := barLine(cols, 0.57, 1132374, 981981, 107496, "0:00:07")
+		want := cols - 1
+		if cols == 0 {
+			want = 79
+		}
+		if len(line) != want {
+			t.Errorf("%d columns: a line of %d (%q)", cols, len(line), line)
+		}
+		if cols >= 40 && !strings.Contains(line, "ETA 0:00:07") {
+			t.Errorf("%d columns: no ETA in %q", cols, line)
+		}
+		if cols >= 80 && !strings.Contains(line, "981,981") {
+			t.Errorf("%d columns: no items in %q", cols, line)
+		}
+	}
+}

@@ -63,15 +63,43 @@ func (p *progress) update(rows, items int64, done float64, phase string) {
 		eta = phase
 	}
 	if p.tty {
-		const width = 30
-		n := int(frac * width)
-		fmt.Fprintf(p.w, "\r[%s%s] %3.0f%% %s rows, %s owned items, %s items/s, ETA %s   ",
-			strings.Repeat("#", n), strings.Repeat(".", width-n), frac*100, group(rows), group(items), group(int64(rate)), eta)
+		fmt.Fprint(p.w, "\r"+barLine(termWidth(p.w), frac, rows, items, rate, eta))
 		p.drew = true
 		return
 	}
 	fmt.Fprintf(p.w, "progress: %.0f%% %d rows, %d owned items, %.0f items/s, elapsed %s, ETA %s\n",
 		frac*100, rows, items, rate, fmtDuration(now.Sub(p.start)), eta)
+}
+
+// barLine is the bar's line for a terminal cols wide (0: unknown, taken
+// as 80). It never reaches the last column: a line that wraps is redrawn
+// from its last row, leaving the rows above behind on every update. The
+// layout depends on the width only, so that it holds still as the
+// figures grow: the rows are left out under 110 columns, the bar under
+// 60, and what still does not fit is cut (the ETA comes first then).
+func barLine(cols int, frac float64, rows, items int64, rate float64, eta string) string {
+	if cols <= 0 {
+		cols = 80
+	}
+	room := cols - 1
+	// The longest the figures get (counts in the billions, ETA in hours).
+	const fullMax, shortMax = 78, 52
+	stats := fmt.Sprintf(" %3.0f%% ETA %s, %s items/s, %s items", frac*100, eta, group(int64(rate)), group(items))
+	bar := min(30, room-2-shortMax)
+	if room-2-fullMax >= 10 {
+		stats = fmt.Sprintf(" %3.0f%% %s rows, %s owned items, %s items/s, ETA %s", frac*100, group(rows), group(items), group(int64(rate)), eta)
+		bar = min(30, room-2-fullMax)
+	}
+	line := strings.TrimLeft(stats, " ")
+	if bar >= 5 {
+		n := int(frac * float64(bar))
+		line = "[" + strings.Repeat("#", n) + strings.Repeat(".", bar-n) + "]" + stats
+	}
+	if len(line) > room {
+		line = line[:max(room, 0)]
+	}
+	// Pad over what a longer line before it left.
+	return line + strings.Repeat(" ", max(room-len(line), 0))
 }
 
 // finish ends the bar's line.
