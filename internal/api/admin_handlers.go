@@ -64,9 +64,7 @@ func decodeBody(r *http.Request, v any) error {
 	if b, err = inventory.OneObject(b); err != nil {
 		return invalidBody(err.(*inventory.Error).Message)
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := inventory.DecodeStrict(b, v); err != nil {
 		return invalidBody(decodeMessage(err))
 	}
 	return nil
@@ -88,8 +86,8 @@ func noBody(h handler) handler {
 // names its field and what the field takes, never a Go type.
 func decodeMessage(err error) string {
 	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		return inventory.DecodeErrorMessage("", "", err)
+	if errors.As(err, &te) && te.Field != "" || inventory.UnknownFieldIn(err) != "" {
+		return inventory.DecodeErrorMessage("", "", err) // names the field or object
 	}
 	return inventory.DecodeErrorMessage("body", "", err)
 }

@@ -108,6 +108,9 @@ func TestAdminBodiesAreOneObject(t *testing.T) {
 			{"POST", "/admin/v1/users/156/sessions", `{"x":1}`, `body: unknown field "x"`},
 			{"DELETE", "/admin/v1/users/156/sessions", `garbage`, "body: must be a JSON object"},
 			{"DELETE", "/admin/v1/users/156/items/GamePass/12527", `{"a":1}`, `body: unknown field "a"`},
+			// An unknown field inside an object names the object.
+			{"POST", "/admin/v1/user-assets/1/transfer", `{"to":{"type":"User","id":156,"x":1}}`, `to: unknown field "x"`},
+			{"POST", "/admin/v1/user-assets", `{"assetId":48159815,"owner":{"type":"User","id":156,"name":"b"}}`, `owner: unknown field "name"`},
 			{"POST", "/admin/v1/reset", `garbage`, "body: must be a JSON object"},
 		} {
 			if got := a.message(a.call(c.method, c.path, c.body)); got != c.want {

@@ -211,6 +211,21 @@ type unknownFieldError struct {
 
 func (e *unknownFieldError) Error() string { return fmt.Sprintf("json: unknown field %q", e.key) }
 
+// DecodeStrict is decodeStrict for other packages (the admin API's
+// bodies): an unknown field names the object that holds it.
+func DecodeStrict(data []byte, v any) error { return decodeStrict(data, v) }
+
+// UnknownFieldIn is the dotted path of the object holding the unknown
+// field err reports, "" when err is no such error or the field is at the
+// top level.
+func UnknownFieldIn(err error) string {
+	var uf *unknownFieldError
+	if errors.As(err, &uf) {
+		return uf.in
+	}
+	return ""
+}
+
 // decodeStrict decodes the JSON object data into v (a pointer to a
 // struct) refusing unknown fields, and names the object holding an unknown
 // field (unknownFieldError).
