@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"time"
@@ -165,10 +166,20 @@ func (s *Server) adminGetUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, err := s.store.User(r.Context(), id)
 	if err != nil {
-		return err
+		return notFoundAs(err, "user", id)
 	}
 	writeJSON(w, http.StatusOK, inventory.UserRecordOf(u))
 	return nil
+}
+
+// notFoundAs words a store's not-found as the other admin 404s are
+// worded ("user 5 not found", as "place 5 not found"), not as the store's
+// "user: not found".
+func notFoundAs(err error, what string, id int64) error {
+	if inventory.KindOf(err) == inventory.KindNotFound {
+		return &inventory.Error{Kind: inventory.KindNotFound, Message: fmt.Sprintf("%s %d not found", what, id)}
+	}
+	return err
 }
 
 func (s *Server) adminUpdateUser(w http.ResponseWriter, r *http.Request) error {
@@ -281,6 +292,9 @@ type catalogKind struct {
 	save             func(a *inventory.Admin, r *http.Request, f *inventory.Fixture, create bool) (int64, error)
 }
 
+// catalogWhat names one record of each catalog section in messages.
+var catalogWhat = map[string]string{"groups": "group", "gamePasses": "game pass", "badges": "badge", "bundles": "bundle", "places": "place"}
+
 var catalogKinds = map[string]catalogKind{
 	"groups": {"groups", "groupId",
 		func(s *Server, r *http.Request, id int64) (any, error) {
@@ -334,7 +348,7 @@ func (s *Server) adminCatalogGet(kind string) handler {
 		}
 		rec, err := k.get(s, r, id)
 		if err != nil {
-			return err
+			return notFoundAs(err, catalogWhat[kind], id)
 		}
 		writeJSON(w, http.StatusOK, rec)
 		return nil
@@ -370,7 +384,7 @@ func (s *Server) adminCatalogSave(kind string, create bool) handler {
 		}
 		rec, err := k.get(s, r, id)
 		if err != nil {
-			return err
+			return notFoundAs(err, catalogWhat[kind], id)
 		}
 		status := http.StatusOK
 		if create {
@@ -442,7 +456,7 @@ func (s *Server) adminGetAsset(w http.ResponseWriter, r *http.Request) error {
 	}
 	a, err := s.store.Asset(r.Context(), id)
 	if err != nil {
-		return err
+		return notFoundAs(err, "asset", id)
 	}
 	return s.writeAsset(w, r, http.StatusOK, a)
 }

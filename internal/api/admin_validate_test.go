@@ -188,3 +188,21 @@ func TestAdminTransferDatesAndOwners(t *testing.T) {
 		}
 	})
 }
+
+// TestAdminNotFoundNamesTheRecord: every admin 404 for a record in the
+// path is worded alike, "<what> <id> not found" (users, assets and the
+// catalog sections said "user: not found", the store's wording).
+func TestAdminNotFoundNamesTheRecord(t *testing.T) {
+	a := newAdm(t, storetest.SQLite, adminKey)
+	for path, want := range map[string]string{
+		"/admin/v1/users/99999": "user 99999 not found", "/admin/v1/assets/99999": "asset 99999 not found",
+		"/admin/v1/groups/99999": "group 99999 not found", "/admin/v1/game-passes/99999": "game pass 99999 not found",
+		"/admin/v1/badges/99999": "badge 99999 not found", "/admin/v1/bundles/99999": "bundle 99999 not found",
+		"/admin/v1/places/99999": "place 99999 not found", "/admin/v1/user-assets/99999": "user asset 99999 not found",
+	} {
+		r := a.must(a.call("GET", path, ""), 404)
+		if !strings.Contains(string(r.body), `"message":"`+want+`"`) {
+			t.Errorf("GET %s: %s, want %q", path, r.body, want)
+		}
+	}
+}
