@@ -313,6 +313,18 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	if len(files) == 0 {
 		return errors.New("import: name at least one fixture document or stream (- for standard input)")
 	}
+	// A file that cannot be opened stops the import before the store is
+	// opened, which would create an empty one on a new path.
+	for _, f := range files {
+		if f == "-" {
+			continue
+		}
+		fh, err := os.Open(f)
+		if err != nil {
+			return fmt.Errorf("import: %w (no file imported)", err)
+		}
+		fh.Close()
+	}
 	st, err := OpenStore(ctx, *db)
 	if err != nil {
 		return err
