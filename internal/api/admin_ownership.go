@@ -246,13 +246,19 @@ func (s *Server) adminExport(w http.ResponseWriter, r *http.Request) error {
 		if cw.n == 0 {
 			return err // nothing sent yet: an error envelope still fits
 		}
+		// The 200 is gone: end the connection without the chunked body's
+		// last chunk, so that the client reads an incomplete answer (an
+		// unexpected EOF; curl exits 18) instead of a clean end. A cut that
+		// fell between two records used to look like a whole export.
 		s.log.Error("export failed", "err", err)
-		return nil // the status line is gone; the truncated body tells the client
+		panic(http.ErrAbortHandler)
 	}
 	if err := sink.Close(); err != nil {
-		return nil
+		panic(http.ErrAbortHandler)
 	}
-	_ = bw.Flush()
+	if err := bw.Flush(); err != nil {
+		panic(http.ErrAbortHandler)
+	}
 	return nil
 }
 

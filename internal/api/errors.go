@@ -36,6 +36,7 @@ var (
 	errBadCursor    = &apiError{Status: http.StatusBadRequest, Code: 0, Message: "Invalid cursor.", Field: "cursor"}
 	errTooLarge     = &apiError{Status: http.StatusRequestEntityTooLarge, Code: 0, Message: "Request body too large."}
 	errBadBody      = &apiError{Status: http.StatusBadRequest, Code: 0, Message: "The request body could not be read."}
+	errCancelled    = &apiError{Status: http.StatusBadRequest, Code: 0, Message: "The request was cancelled: the client closed the connection."}
 )
 
 type errorBody struct {
@@ -61,6 +62,11 @@ func writeError(w http.ResponseWriter, r *http.Request, err error, log *slog.Log
 		ae = errTooLarge
 	case errors.As(err, &be):
 		ae = errBadBody
+	case r.Context().Err() != nil:
+		// The client closed the connection (net/http cancels the request
+		// then), and the store call for it stopped: not a server fault,
+		// nor logged as one. A client that only half-closed reads this.
+		ae = errCancelled
 	default:
 		switch inventory.KindOf(err) {
 		case inventory.KindUnavailable:

@@ -211,19 +211,14 @@ type handler func(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) adapt(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// The handler gets a copy of the request:
-		//   - Its context is not canceled when the client closes its side
-		//     of the connection (net/http cancels it when it reads EOF): a
-		//     client that half-closes after a whole request still reads the
-		//     answer, which was a 500 "context canceled" when a store call
-		//     was cut short. A handler that reads or writes a body still
-		//     stops on a connection that is gone (the read or write fails).
-		//   - Its body is read through the size limit; the original's stays
-		//     net/http's own, which it needs after the handler: with
-		//     `Expect: 100-continue` and a body the handler never read, it
-		//     then answers at once and closes, instead of draining a body
-		//     the client never sends (a wait of the whole read timeout).
-		r = r.WithContext(context.WithoutCancel(r.Context()))
+		// The handler gets a copy of the request whose body is read
+		// through the size limit; the original's stays net/http's own,
+		// which it needs after the handler: with `Expect: 100-continue`
+		// and a body the handler never read, it then answers at once and
+		// closes, instead of draining a body the client never sends (a
+		// wait of the whole read timeout). The context is the request's:
+		// a client that goes away stops the work done for it (writeError).
+		r = r.WithContext(r.Context())
 		if r.Body != nil {
 			r.Body = bodyReader{http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)}
 		}

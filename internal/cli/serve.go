@@ -157,7 +157,10 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return err
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Requests in flight get 25 s to finish (under Kubernetes' default
+	// 30 s grace): a write that waits on a lock and retries can take
+	// longer than one query_timeout (10 s).
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

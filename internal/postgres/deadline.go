@@ -5,6 +5,8 @@ import (
 	"database/sql/driver"
 	"sync"
 	"time"
+
+	"github.com/inventoryd/inventoryd/internal/sqlstore"
 )
 
 // The store's callers (HTTP handlers) pass request contexts without a
@@ -17,9 +19,10 @@ import (
 // the connection, the pool replaces it, and the store maps the error onto
 // inventory.KindUnavailable (HTTP 503).
 
-// bound returns ctx with a deadline at most d away (d <= 0: ctx unchanged).
+// bound returns ctx with a deadline at most d away (d <= 0, or a long
+// operation's context, sqlstore.Unbounded: ctx unchanged).
 func bound(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	if d <= 0 {
+	if d <= 0 || sqlstore.IsUnbounded(ctx) {
 		return ctx, func() {}
 	}
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= d {

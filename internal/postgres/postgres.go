@@ -91,7 +91,10 @@ func config(url string) (*pgxpool.Config, time.Duration, error) {
 	queryTimeout := DefaultQueryTimeout
 	if v, ok := rp["query_timeout"]; ok {
 		delete(rp, "query_timeout")
-		if queryTimeout, err = parseDuration(v); err != nil {
+		if queryTimeout, err = parseDuration(v); err == nil && queryTimeout < 0 {
+			err = errors.New("must not be negative (0 turns it off)")
+		}
+		if err != nil {
 			return nil, 0, fmt.Errorf("postgres: query_timeout %q: %w", v, err)
 		}
 	}

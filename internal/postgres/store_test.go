@@ -82,9 +82,13 @@ func TestOpenUnreachable(t *testing.T) {
 	if k := postgres.Kind(err); k != inventory.KindUnavailable {
 		t.Fatalf("open error %v: kind %v", err, k)
 	}
-	for _, bad := range []string{"postgres://x/y?query_timeout=soon", "postgres://[::1"} {
+	for _, bad := range []string{"postgres://x/y?query_timeout=soon", "postgres://x/y?query_timeout=-1s", "postgres://[::1"} {
 		if _, err := postgres.Open(context.Background(), bad); err == nil {
 			t.Fatalf("open %q succeeded", bad)
+		} else if strings.Contains(bad, "query_timeout") && !strings.Contains(err.Error(), "query_timeout") {
+			// Refused as a setting, before any connection is tried (a
+			// negative one used to turn every deadline off).
+			t.Errorf("open %q: %v, not about query_timeout", bad, err)
 		}
 	}
 }
@@ -236,4 +240,52 @@ func TestSlowMigration(t *testing.T) {
 		t.Fatalf("open with a slow migration: %v", err)
 	}
 	st.Close()
+}
+
+// slowSink takes each record after a pause, like a slow pipe.
+type slowSink struct {
+	pause time.Duration
+	n     int
+}
+
+func (s *slowSink) Record(section string, rec any) error {
+	time.Sleep(s.pause)
+	s.n++
+	return nil
+}
+
+// An export outlives query_timeout and statement_timeout: it reads each
+// section with one statement, as fast as its sink takes the rows (a slow
+// pipe, gzip, a far client). With the per-step deadline a large store's
+// export on PostgreSQL failed after 10 s.
+func TestExportOutlivesQueryTimeout(t *testing.T) {
+	u := storetest.PostgresURL(t)
+	u, err := storetest.WithParam(u, "query_timeout", "300ms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := postgres.Open(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	f := &inventory.Fixture{}
+	for i := int64(1); i <= 400; i++ {
+		f.Users = append(f.Users, inventory.User{ID: i, Name: fmt.Sprintf("u%d", i), DisplayName: fmt.Sprintf("u%d", i), Created: time.Unix(0, 0).UTC()})
+	}
+	if err := st.Import(context.Background(), f); err != nil {
+		t.Fatal(err)
+	}
+	sink := &slowSink{pause: 2 * time.Millisecond} // 400 users: ~0.8 s of reading, past 300ms
+	if err := st.Export(context.Background(), sink); err != nil {
+		t.Fatalf("export past query_timeout: %v", err)
+	}
+	if sink.n < 400 {
+		t.Fatalf("exported %d records", sink.n)
+	}
+	// Other statements keep their deadline.
+	var x string
+	if err := st.Reader().QueryRowContext(context.Background(), "SELECT pg_sleep(5)::text").Scan(&x); postgres.Kind(err) != inventory.KindUnavailable {
+		t.Fatalf("a statement past query_timeout: %v", err)
+	}
 }

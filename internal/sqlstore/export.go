@@ -13,6 +13,12 @@ import (
 // section in fixture order, from one read transaction (one snapshot), so
 // the document re-imports to the state the store had when it began.
 func (s *Store) Export(ctx context.Context, sink inventory.RecordSink) error {
+	// An export reads each section with one statement whose rows are
+	// read as fast as the sink takes them (a slow pipe, gzip, a client on
+	// the other side of the world): no per-step deadline and no
+	// statement_timeout, which cut a large store's export short on
+	// PostgreSQL. The caller's cancellation still stops it.
+	ctx = Unbounded(ctx)
 	opts := &sql.TxOptions{ReadOnly: true}
 	if s.d.Name == "postgres" {
 		opts.Isolation = sql.LevelRepeatableRead
@@ -22,6 +28,11 @@ func (s *Store) Export(ctx context.Context, sink inventory.RecordSink) error {
 		return s.wrap("export", err)
 	}
 	defer tx.Rollback()
+	if s.d.Name == "postgres" {
+		if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
+			return s.wrap("export", err)
+		}
+	}
 	pkgs := map[int64][]int64{}
 	err = each(ctx, tx, "SELECT package_id, asset_id FROM package_assets ORDER BY package_id, position", func(sc scanner) error {
 		var p, a int64
@@ -242,4 +253,19 @@ func (s *Store) exportSteps(pkgs map[int64][]int64) []exportStep {
 			return r, err
 		}},
 	}
+}
+
+type unboundedKey struct{}
+
+// Unbounded marks ctx as a long operation's (an export): a store with
+// per-step deadlines (PostgreSQL's query_timeout) leaves its steps
+// without one.
+func Unbounded(ctx context.Context) context.Context {
+	return context.WithValue(ctx, unboundedKey{}, true)
+}
+
+// IsUnbounded reports whether ctx was marked by Unbounded.
+func IsUnbounded(ctx context.Context) bool {
+	v, _ := ctx.Value(unboundedKey{}).(bool)
+	return v
 }
