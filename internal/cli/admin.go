@@ -377,7 +377,23 @@ func adminLocal(ctx context.Context, db string, create bool, r adminReq) (int, [
 	if err != nil {
 		return 0, nil, err
 	}
+	return serveLocal(h, req)
+}
+
+// serveLocal runs one request through h. A handler that ends its answer
+// part way (an export whose store fails after its 200: net/http's
+// ErrAbortHandler, which a server turns into a cut connection) is an
+// error here, not a panic and not a whole answer.
+func serveLocal(h http.Handler, req *http.Request) (code int, body []byte, err error) {
 	rec := httptest.NewRecorder()
+	defer func() {
+		if v := recover(); v != nil {
+			if v != http.ErrAbortHandler {
+				panic(v)
+			}
+			code, body, err = 0, nil, errors.New("the answer was cut short: the store failed part way")
+		}
+	}()
 	h.ServeHTTP(rec, req)
 	return rec.Code, rec.Body.Bytes(), nil
 }

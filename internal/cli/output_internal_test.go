@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -122,5 +124,19 @@ func TestBarLineFitsTheTerminal(t *testing.T) {
 		if cols >= 80 && !strings.Contains(line, "981,981") {
 			t.Errorf("%d columns: no items in %q", cols, line)
 		}
+	}
+}
+
+// TestServeLocalCutShort: in-process (admin --db), an answer the handler
+// cuts short (an export whose store fails after its 200) is an error, not
+// a panic and not a whole answer.
+func TestServeLocalCutShort(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"users":[`))
+		panic(http.ErrAbortHandler)
+	})
+	req := httptest.NewRequest("GET", "/admin/v1/export", nil)
+	if _, _, err := serveLocal(h, req); err == nil {
+		t.Fatal("a cut answer came back whole")
 	}
 }
