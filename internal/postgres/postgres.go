@@ -154,6 +154,9 @@ func OpenWith(ctx context.Context, url string, o Options) (*sqlstore.Store, erro
 	// The pgxpool pools; database/sql hands each connection back at once.
 	db.SetMaxIdleConns(0)
 	st := sqlstore.New(db, db, Dialect())
+	// Reads and writes share the pool: writers waiting on a lock take at
+	// most half of it, so reads always find a connection.
+	st.LimitWriters(max(1, int(cfg.MaxConns)/2))
 	f := newFeed(cfg.ConnConfig)
 	st.SetChangeFeed(f.version, f)
 	return st, nil

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -288,4 +289,57 @@ func TestExportOutlivesQueryTimeout(t *testing.T) {
 	if err := st.Reader().QueryRowContext(context.Background(), "SELECT pg_sleep(5)::text").Scan(&x); postgres.Kind(err) != inventory.KindUnavailable {
 		t.Fatalf("a statement past query_timeout: %v", err)
 	}
+}
+
+// Writers queued on a lock take at most half of the pool, so reads still
+// find a connection: grants of one asset, all waiting on its row, used to
+// hold every connection, and the public reads on that process (and on
+// every replica, for the same reason) waited for the pool, then 503.
+func TestWritersLeaveReadsAConnection(t *testing.T) {
+	base := storetest.PostgresURL(t)
+	u, _ := storetest.WithParam(base, "pool_max_conns", "4")
+	u, _ = storetest.WithParam(u, "query_timeout", "20s")
+	st, err := postgres.Open(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	f := &inventory.Fixture{Users: []inventory.User{{ID: 1, Name: "a", DisplayName: "a", Created: time.Unix(0, 0).UTC()}},
+		Assets: []inventory.FixtureAsset{{Asset: inventory.Asset{ID: 10, Name: "hat", Type: inventory.AssetType(8),
+			Creator: inventory.Agent{Type: inventory.AgentUser, ID: 1}, Created: time.Unix(0, 0).UTC(), Updated: time.Unix(0, 0).UTC()}}}}
+	if err := st.Import(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	// Another session holds the asset's row: every grant of it waits.
+	other, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	lock, err := other.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lock.Exec("SELECT id FROM assets WHERE id = 10 FOR UPDATE"); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _ = st.Grant(ctx, inventory.GrantRequest{AssetID: 10, Owner: inventory.Agent{Type: inventory.AgentUser, ID: 1}})
+		}()
+	}
+	time.Sleep(500 * time.Millisecond) // the grants reach the lock
+	// A read within the writers' wait has a connection: it does not wait
+	// for them (20 s, query_timeout; 5 s is a hang detector).
+	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	if _, err := st.User(rctx, 1); err != nil {
+		t.Errorf("a read while writers wait on a lock: %v", err)
+	}
+	cancel()
+	_ = lock.Rollback()
+	wg.Wait()
 }

@@ -154,6 +154,11 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 		}
 		defer restore()
 	}
+	release, err := s.writeSlot(ctx, "bulk import")
+	if err != nil {
+		return inventory.BulkProgress{}, err
+	}
+	defer release()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return inventory.BulkProgress{}, s.wrap("bulk import", err)

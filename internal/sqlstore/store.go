@@ -73,6 +73,46 @@ type Store struct {
 
 	feed       func(context.Context) (uint64, error) // copies.go
 	feedCloser io.Closer
+
+	// writeSlots, when set (LimitWriters), bounds the write transactions
+	// in flight in this process, so that writers queued on a lock (grants
+	// of one popular asset) cannot hold every connection of a pool that
+	// reads share.
+	writeSlots chan struct{}
+}
+
+// LimitWriters lets at most n write transactions run at once in this
+// process (n < 1: no limit). PostgreSQL's store sets half its pool.
+func (s *Store) LimitWriters(n int) {
+	if n > 0 {
+		s.writeSlots = make(chan struct{}, n)
+	}
+}
+
+// writeSlotWait bounds the wait for a write slot, like the wait for a
+// connection (PostgreSQL's query_timeout): past it the write is 503.
+const writeSlotWait = 10 * time.Second
+
+// writeSlot takes a write slot; release gives it back.
+func (s *Store) writeSlot(ctx context.Context, op string) (release func(), err error) {
+	if s.writeSlots == nil {
+		return func() {}, nil
+	}
+	select {
+	case s.writeSlots <- struct{}{}:
+		return func() { <-s.writeSlots }, nil
+	default:
+	}
+	t := time.NewTimer(writeSlotWait)
+	defer t.Stop()
+	select {
+	case s.writeSlots <- struct{}{}:
+		return func() { <-s.writeSlots }, nil
+	case <-ctx.Done():
+		return nil, s.wrap(op, ctx.Err())
+	case <-t.C:
+		return nil, &inventory.Error{Kind: inventory.KindUnavailable, Message: op + ": too many writes waiting"}
+	}
 }
 
 // New returns a Store that reads through r and writes through w (they may
@@ -121,7 +161,11 @@ const txAttempts = 16
 
 // tx runs fn in a write transaction, retrying serialization failures.
 func (s *Store) tx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
-	var err error
+	release, err := s.writeSlot(ctx, op)
+	if err != nil {
+		return err
+	}
+	defer release()
 	for attempt := 0; attempt < txAttempts; attempt++ {
 		var tx *sql.Tx
 		tx, err = s.w.BeginTx(ctx, &sql.TxOptions{Isolation: s.d.TxIsolation})
