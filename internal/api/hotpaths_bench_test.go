@@ -48,7 +48,7 @@ func (w *discardWriter) Write(p []byte) (int, error) {
 //	go test -run='^$' -bench=HotPaths -count=10 ./internal/api/ > new.txt
 func BenchmarkHotPaths(b *testing.B) {
 	raw := storetest.SQLite(b)
-	cfg := generate.Config{Seed: 5, Users: 400, Assets: 300, ItemsPerUser: 60, LimitedEvery: 4}
+	cfg := generate.Config{Seed: 5, Users: 400, Assets: 300, ItemsPerUser: 150, LimitedEvery: 4}
 	var nd bytes.Buffer
 	if _, err := generate.Generate(cfg, inventory.NewNDJSONWriter(&nd)); err != nil {
 		b.Fatal(err)
