@@ -35,25 +35,13 @@ func scanUserAsset(b []byte, d *docUserAsset) bool {
 			}
 		case "userAssetId":
 			bit = 1 << 1
-			if s.null() {
-				d.UserAssetID = nil
-			} else {
-				var v int64
-				ok = s.int(&v)
-				d.UserAssetID = &v
-			}
+			ok = s.optInt(&d.UserAssetID)
 		case "assetId":
 			bit = 1 << 2
 			ok = s.int(&d.AssetID)
 		case "serialNumber":
 			bit = 1 << 3
-			if s.null() {
-				d.Serial = nil
-			} else {
-				var v int64
-				ok = s.int(&v)
-				d.Serial = &v
-			}
+			ok = s.optInt(&d.Serial)
 		case "owner":
 			bit = 1 << 4
 			ok = s.agent(d)
@@ -152,6 +140,18 @@ func (s *scanner) optStr(v *string) bool {
 
 // int reads an integer as JSON writes one (no leading zeros, no "+"); a
 // fraction or exponent is left to encoding/json.
+// optInt reads null (*p = nil) or an integer (*p points to it).
+func (s *scanner) optInt(p **int64) bool {
+	if s.null() {
+		*p = nil
+		return true
+	}
+	var v int64
+	ok := s.int(&v)
+	*p = &v
+	return ok
+}
+
 func (s *scanner) int(v *int64) bool {
 	s.ws()
 	start := s.i
