@@ -58,6 +58,9 @@ func writeError(w http.ResponseWriter, r *http.Request, err error, log *slog.Log
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &ae):
+		if ae.Status >= 500 && r.Context().Err() != nil {
+			ae = errCancelled // as below (a handler's own 503, /healthz's)
+		}
 	case errors.As(err, &mbe):
 		ae = errTooLarge
 	case errors.As(err, &be):

@@ -139,9 +139,6 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 // healthz answers 200 once the store is open, migrated and reachable.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.Ping(r.Context()); err != nil {
-		if r.Context().Err() != nil {
-			return errCancelled // the client left, not the store
-		}
 		return errUnavailable
 	}
 	writeRaw(w, http.StatusOK, []byte(`{"status":"ok"}`))
