@@ -343,3 +343,23 @@ func TestWritersLeaveReadsAConnection(t *testing.T) {
 	_ = lock.Rollback()
 	wg.Wait()
 }
+
+// A schema migrated by a newer inventoryd is refused, as on SQLite: a
+// replica of an older build must not write to it.
+func TestNewerSchemaRefused(t *testing.T) {
+	u := storetest.PostgresURL(t)
+	st, err := postgres.Open(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Writer().Exec("INSERT INTO schema_migrations (version, applied) VALUES (9999, 0)"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if st, err := postgres.Open(context.Background(), u); err == nil {
+		st.Close()
+		t.Fatal("a schema of version 9999 opened")
+	} else if !strings.Contains(err.Error(), "version 9999, newer than this inventoryd knows") {
+		t.Fatalf("error %v", err)
+	}
+}

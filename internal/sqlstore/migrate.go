@@ -23,6 +23,22 @@ func Migrate(ctx context.Context, db *sql.DB, dir fs.FS) (int, error) {
 		return 0, err
 	}
 	sort.Strings(names)
+	// A store migrated by a newer inventoryd has tables or rules this one
+	// does not know: writing to it could break them, so it is refused
+	// (a rollback to an older binary needs the matching store too).
+	known := 0
+	if len(names) > 0 {
+		if known, err = strconv.Atoi(strings.SplitN(names[len(names)-1], "_", 2)[0]); err != nil {
+			return 0, fmt.Errorf("migrate: bad file name %s", names[len(names)-1])
+		}
+	}
+	var newest sql.NullInt64
+	if err := db.QueryRowContext(ctx, "SELECT MAX(version) FROM schema_migrations").Scan(&newest); err != nil {
+		return 0, fmt.Errorf("migrate: %w", err)
+	}
+	if newest.Valid && newest.Int64 > int64(known) {
+		return 0, fmt.Errorf("migrate: the store's schema is version %d, newer than this inventoryd knows (%d): run the inventoryd that migrated it, or a newer one", newest.Int64, known)
+	}
 	current := 0
 	for _, name := range names {
 		v, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
