@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
 )
@@ -233,7 +234,10 @@ func (s *Server) adminExport(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		h.Set("Content-Type", "application/json; charset=utf-8")
 	}
-	cw := &countingWriter{w: w}
+	// The server's WriteTimeout bounds a whole answer; an export of a
+	// large store takes longer, so each write gets its own deadline
+	// instead: a reader may be slow, not stalled.
+	cw := &countingWriter{w: w, rc: http.NewResponseController(w)}
 	bw := bufio.NewWriterSize(cw, 64<<10)
 	var sink interface {
 		inventory.RecordSink
@@ -250,7 +254,9 @@ func (s *Server) adminExport(w http.ResponseWriter, r *http.Request) error {
 		// last chunk, so that the client reads an incomplete answer (an
 		// unexpected EOF; curl exits 18) instead of a clean end. A cut that
 		// fell between two records used to look like a whole export.
-		s.log.Error("export failed", "err", err)
+		if r.Context().Err() == nil { // not the client leaving
+			s.log.Error("export failed", "err", err)
+		}
 		panic(http.ErrAbortHandler)
 	}
 	if err := sink.Close(); err != nil {
@@ -262,13 +268,20 @@ func (s *Server) adminExport(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// countingWriter counts the bytes that reached the client.
+// exportWriteWait is how long one write of an export may wait for the
+// client to read.
+const exportWriteWait = 60 * time.Second
+
+// countingWriter counts the bytes that reached the client, and gives each
+// write a deadline of its own.
 type countingWriter struct {
-	w http.ResponseWriter
-	n int64
+	w  http.ResponseWriter
+	rc *http.ResponseController
+	n  int64
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
+	_ = c.rc.SetWriteDeadline(time.Now().Add(exportWriteWait))
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/inventoryd/inventoryd/internal/api"
 	"github.com/inventoryd/inventoryd/internal/inventory"
@@ -695,5 +697,46 @@ func TestAdminExportCutShortIsNotWhole(t *testing.T) {
 		if resp.StatusCode != 200 || err == nil {
 			t.Errorf("export%s: %d, %d bytes, read error %v: want 200 and an incomplete body", q, resp.StatusCode, len(b), err)
 		}
+	}
+}
+
+// exportSlowly is a store whose export takes longer than the server's
+// WriteTimeout, in many writes.
+type exportSlowly struct{ inventory.Store }
+
+func (s exportSlowly) Export(ctx context.Context, sink inventory.RecordSink) error {
+	for i := int64(1); i <= 5000; i++ {
+		if i%500 == 0 {
+			time.Sleep(60 * time.Millisecond)
+		}
+		if err := sink.Record("users", inventory.UserRecordOf(inventory.User{ID: i, Name: strings.Repeat("x", 40)})); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestAdminExportOutlivesWriteTimeout: the server's WriteTimeout bounds a
+// whole answer, which a large export outlasts; each of the export's
+// writes gets a deadline of its own instead, so the export completes.
+func TestAdminExportOutlivesWriteTimeout(t *testing.T) {
+	s, err := api.NewServer(context.Background(), exportSlowly{storetest.SQLite(t)}, api.Config{AdminKey: adminKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(s)
+	ts.Config.WriteTimeout = 300 * time.Millisecond // the export takes ~600 ms
+	ts.Start()
+	defer ts.Close()
+	req, _ := http.NewRequest("GET", ts.URL+"/admin/v1/export?format=ndjson", nil)
+	req.Header.Set("Authorization", "Bearer "+adminKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || bytes.Count(b, []byte("\n")) != 5000 {
+		t.Fatalf("export past WriteTimeout: %d, %d lines, %v", resp.StatusCode, bytes.Count(b, []byte("\n")), err)
 	}
 }

@@ -333,8 +333,13 @@ func (r adminReq) httpRequest(ctx context.Context, base, key string) (*http.Requ
 }
 
 func adminRemote(ctx context.Context, base, key string, r adminReq) (int, []byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
-	defer cancel()
+	// Five minutes for an operation; an export or import of a large store
+	// may take longer, and streams as it goes (Ctrl-C still stops it).
+	if !strings.HasPrefix(r.path, "/admin/v1/export") && !strings.HasPrefix(r.path, "/admin/v1/fixtures") {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, 5*time.Minute)
+		defer cancel()
+	}
 	req, err := r.httpRequest(ctx, strings.TrimSuffix(base, "/"), key)
 	if err != nil {
 		return 0, nil, err

@@ -323,7 +323,14 @@ func runImport(ctx context.Context, env Env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("import: %w (no file imported)", err)
 		}
+		fi, err := fh.Stat()
 		fh.Close()
+		if err == nil && fi.IsDir() {
+			err = errors.New("is a directory")
+		}
+		if err != nil {
+			return fmt.Errorf("import: %s: %w (no file imported)", f, err)
+		}
 	}
 	st, err := OpenStore(ctx, *db)
 	if err != nil {

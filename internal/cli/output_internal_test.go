@@ -124,6 +124,16 @@ func TestBarLineFitsTheTerminal(t *testing.T) {
 		if cols >= 80 && !strings.Contains(line, "981,981") {
 			t.Errorf("%d columns: no items in %q", cols, line)
 		}
+		if cols >= 100 && !strings.Contains(line, "1,132,374 rows") {
+			t.Errorf("%d columns: no rows in %q", cols, line)
+		}
+	}
+	// Counts in the hundreds of millions cut the line from its end: the
+	// ETA, first, stays.
+	for _, cols := range []int{40, 80, 100} {
+		if line := barLine(cols, 0.5, 123456789, 123456789, 1234567, "1:02:03"); !strings.Contains(line, "ETA 1:02:03") {
+			t.Errorf("%d columns, large counts: no ETA in %q", cols, line)
+		}
 	}
 }
 

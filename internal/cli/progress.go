@@ -75,8 +75,9 @@ func (p *progress) update(rows, items int64, done float64, phase string) {
 // as 80). It never reaches the last column: a line that wraps is redrawn
 // from its last row, leaving the rows above behind on every update. The
 // layout depends on the width only, so that it holds still as the
-// figures grow: the rows are left out under 110 columns, the bar under
-// 60, and what still does not fit is cut (the ETA comes first then).
+// figures grow: the rows and the word "owned" are left out under 91
+// columns, the bar under 60, and what still does not fit is cut from the
+// end (the ETA comes first).
 func barLine(cols int, frac float64, rows, items int64, rate float64, eta string) string {
 	if cols <= 0 {
 		cols = 80
@@ -87,7 +88,7 @@ func barLine(cols int, frac float64, rows, items int64, rate float64, eta string
 	stats := fmt.Sprintf(" %3.0f%% ETA %s, %s items/s, %s items", frac*100, eta, group(int64(rate)), group(items))
 	bar := min(30, room-2-shortMax)
 	if room-2-fullMax >= 10 {
-		stats = fmt.Sprintf(" %3.0f%% %s rows, %s owned items, %s items/s, ETA %s", frac*100, group(rows), group(items), group(int64(rate)), eta)
+		stats = fmt.Sprintf(" %3.0f%% ETA %s, %s items/s, %s owned items, %s rows", frac*100, eta, group(int64(rate)), group(items), group(rows))
 		bar = min(30, room-2-fullMax)
 	}
 	line := strings.TrimLeft(stats, " ")

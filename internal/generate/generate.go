@@ -376,7 +376,9 @@ func (g *gen) userAssets() error {
 				continue // sold out: the draw moves on
 			}
 			id++
-			created := g.at(g.userHours(u) + float64(k) + 1)
+			// An hour apart, or closer for a user with more copies than
+			// a year has hours: every copy within a year of its owner.
+			created := g.at(g.userHours(u) + float64(k+1)*min(1, 365*24/float64(n)))
 			rec := inventory.UserAssetRecord{UserAssetID: id, AssetID: AssetIDBase + int64(i),
 				Owner: inventory.AgentRecord{Type: "User", ID: g.userID(u)}, Created: created, Updated: created}
 			if g.r.IntN(100) == 0 {

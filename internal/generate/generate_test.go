@@ -212,3 +212,34 @@ func TestGraphMeansAndDates(t *testing.T) {
 		}
 	}
 }
+
+// TestCopyDatesWithinAYear: a user's copies are dated within a year of
+// the user, however many there are (an hour apart per copy overflowed
+// time.Duration past 2.56 million copies, and left the window far
+// earlier).
+func TestCopyDatesWithinAYear(t *testing.T) {
+	out, _ := gen(t, generate.Config{Seed: 9, Users: 4, Assets: 50, ItemsPerUser: 20000, ExactShape: true})
+	users := map[int64]time.Time{}
+	most := map[int64]int{}
+	for _, f := range batches(t, out) {
+		for _, u := range f.Users {
+			users[u.ID] = u.Created
+		}
+		for _, ua := range f.UserAssets {
+			if ua.Owner.Type != inventory.AgentUser {
+				continue
+			}
+			most[ua.Owner.ID]++
+			if c := users[ua.Owner.ID]; ua.Created.Before(c) || ua.Created.After(c.AddDate(1, 0, 1)) {
+				t.Fatalf("copy %d created %v, user %d created %v", ua.ID, ua.Created, ua.Owner.ID, c)
+			}
+		}
+	}
+	big := 0
+	for _, n := range most {
+		big = max(big, n)
+	}
+	if big <= 365*24 {
+		t.Fatalf("no user with more copies than a year has hours (most: %d)", big)
+	}
+}

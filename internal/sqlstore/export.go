@@ -29,8 +29,12 @@ func (s *Store) Export(ctx context.Context, sink inventory.RecordSink) error {
 	}
 	defer tx.Rollback()
 	if s.d.Name == "postgres" {
-		if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
-			return s.wrap("export", err)
+		// Nor idle_in_transaction_session_timeout: between two sections
+		// the session is idle while a slow reader drains the last rows.
+		for _, q := range []string{"SET LOCAL statement_timeout = 0", "SET LOCAL idle_in_transaction_session_timeout = 0"} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return s.wrap("export", err)
+			}
 		}
 	}
 	pkgs := map[int64][]int64{}

@@ -89,8 +89,8 @@ func (s *Store) LimitWriters(n int) {
 	}
 }
 
-// writeSlotWait bounds the wait for a write slot, like the wait for a
-// connection (PostgreSQL's query_timeout): past it the write is 503.
+// writeSlotWait bounds the wait for a write slot (fixed, whatever
+// query_timeout is): past it the write is 503.
 const writeSlotWait = 10 * time.Second
 
 // writeSlot takes a write slot; release gives it back.
