@@ -31,6 +31,9 @@ type adminCmd struct {
 	help         string
 }
 
+// optBody names the operations whose body may be left out.
+var optBody = map[string]bool{"item-grant": true}
+
 var adminCmds = map[string]adminCmd{
 	"user-create":      {"POST", "/admin/v1/users", true, "", "JSON"},
 	"user-get":         {"GET", "/admin/v1/users/%s", false, "", "USER"},
@@ -65,9 +68,9 @@ var adminCmds = map[string]adminCmd{
 	"grant":            {"POST", "/admin/v1/user-assets", true, "", `'{"assetId":N,"owner":{"type":"User","id":N}}'`},
 	"user-asset-get":   {"GET", "/admin/v1/user-assets/%s", false, "", "USERASSET"},
 	"transfer":         {"POST", "/admin/v1/user-assets/%s/transfer", true, "", `USERASSET '{"from":{...},"to":{"type":"User","id":N}}'`},
-	"revoke":           {"DELETE", "/admin/v1/user-assets/%s", false, "", "USERASSET"},
+	"revoke":           {"DELETE", "/admin/v1/user-assets/%s", false, "", "USERASSET [User|Group OWNER]"},
 	"history":          {"GET", "/admin/v1/user-assets/%s/history", false, "", "USERASSET"},
-	"item-grant":       {"PUT", "/admin/v1/users/%s/items/%s/%s", false, "", "USER GamePass|Badge|Bundle ID"},
+	"item-grant":       {"PUT", "/admin/v1/users/%s/items/%s/%s", false, "", `USER GamePass|Badge|Bundle ID ['{"instanceId":...,"created":...}']`},
 	"item-revoke":      {"DELETE", "/admin/v1/users/%s/items/%s/%s", false, "", "USER GamePass|Badge|Bundle ID"},
 	"place-add":        {"PUT", "/admin/v1/users/%s/places/%s/%s", false, "", "USER MyGames|OtherGames|Purchased PLACE"},
 	"place-remove":     {"DELETE", "/admin/v1/users/%s/places/%s/%s", false, "", "USER MyGames|OtherGames|Purchased PLACE"},
@@ -259,15 +262,21 @@ func adminRequest(env Env, args []string) (adminReq, error) {
 		return adminReq{}, fmt.Errorf("admin: unknown operation %q", args[0])
 	}
 	rest := args[1:]
+	var query string
+	if args[0] == "revoke" && len(rest) == 3 {
+		// Conditional: only while that owner has the copy (else 409).
+		query = "?ownerType=" + url.QueryEscape(rest[1]) + "&ownerId=" + url.QueryEscape(rest[2])
+		rest = rest[:1]
+	}
 	want := strings.Count(c.path, "%s")
-	if c.body {
+	if c.body || optBody[args[0]] && len(rest) == want+1 {
 		want++
 	}
 	if len(rest) != want {
 		return adminReq{}, fmt.Errorf("admin %s: want arguments %s", args[0], c.help)
 	}
 	var body []byte
-	if c.body {
+	if c.body || optBody[args[0]] && len(rest) > strings.Count(c.path, "%s") {
 		var err error
 		if body, err = readArg(env, rest[len(rest)-1]); err != nil {
 			return adminReq{}, err
@@ -283,7 +292,7 @@ func adminRequest(env Env, args []string) (adminReq, error) {
 	for i, a := range rest {
 		parts[i] = url.PathEscape(a)
 	}
-	return adminReq{method: c.method, path: fmt.Sprintf(c.path, parts...), body: body}, nil
+	return adminReq{method: c.method, path: fmt.Sprintf(c.path, parts...) + query, body: body}, nil
 }
 
 // firstLineIsRecord reports whether b starts with an NDJSON record: a

@@ -175,3 +175,35 @@ func TestAdminArguments(t *testing.T) {
 		}
 	}
 }
+
+// TestAdminOptionalArguments: the command line takes what the HTTP API
+// does for these two: item-grant's optional body ({"instanceId",
+// "created"}) and a conditional revoke (only while that owner has the
+// copy).
+func TestAdminOptionalArguments(t *testing.T) {
+	dir := t.TempDir()
+	p := func(n string) string { return filepath.Join(dir, n) }
+	doc := p("d.json")
+	if err := os.WriteFile(doc, []byte(`{"users":[{"id":42,"username":"alice"},{"id":43,"username":"bob"}],
+		"gamePasses":[{"id":7,"name":"pass"}],
+		"assets":[{"id":11,"name":"hat","assetType":"Hat","creator":{"type":"User","id":42}}],
+		"userAssets":[{"userAssetId":500,"assetId":11,"owner":{"type":"User","id":42}}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "import", "--db", p("s.db"), doc)
+	db := []string{"admin", "--db", p("s.db")}
+	mustRun(t, append(db, "item-grant", "42", "GamePass", "7", `{"instanceId":99}`)...)
+	if out := mustRun(t, append(db, "export")...); !strings.Contains(out, `"instanceId": 99`) && !strings.Contains(out, `"instanceId":99`) {
+		t.Errorf("item-grant's body was not applied:\n%s", out)
+	}
+	if _, err := run(t, append(db, "revoke", "500", "User", "43")...); err == nil || !strings.Contains(err.Error(), "409") {
+		t.Errorf("revoke while another user owns it: %v", err)
+	}
+	if _, err := run(t, append(db, "revoke", "500", "User")...); err == nil || !strings.Contains(err.Error(), "want arguments") {
+		t.Errorf("revoke with an owner type and no id: %v", err)
+	}
+	mustRun(t, append(db, "revoke", "500", "User", "42")...)
+	if _, err := run(t, append(db, "request", "GET", "/admin/v1/user-assets/500")...); err == nil {
+		t.Error("the copy is still there")
+	}
+}
