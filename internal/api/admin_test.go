@@ -686,16 +686,9 @@ func TestAdminExportCutShortIsNotWhole(t *testing.T) {
 	ts := httptest.NewServer(s)
 	defer ts.Close()
 	for _, q := range []string{"", "?format=ndjson"} {
-		req, _ := http.NewRequest("GET", ts.URL+"/admin/v1/export"+q, nil)
-		req.Header.Set("Authorization", "Bearer "+adminKey)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 || err == nil {
-			t.Errorf("export%s: %d, %d bytes, read error %v: want 200 and an incomplete body", q, resp.StatusCode, len(b), err)
+		status, b, err := getExport(t, ts.URL+"/admin/v1/export"+q)
+		if status != 200 || err == nil {
+			t.Errorf("export%s: %d, %d bytes, read error %v: want 200 and an incomplete body", q, status, len(b), err)
 		}
 	}
 }
@@ -728,15 +721,23 @@ func TestAdminExportOutlivesWriteTimeout(t *testing.T) {
 	ts.Config.WriteTimeout = 300 * time.Millisecond // the export takes ~600 ms
 	ts.Start()
 	defer ts.Close()
-	req, _ := http.NewRequest("GET", ts.URL+"/admin/v1/export?format=ndjson", nil)
+	status, b, err := getExport(t, ts.URL+"/admin/v1/export?format=ndjson")
+	if err != nil || status != 200 || bytes.Count(b, []byte("\n")) != 5000 {
+		t.Fatalf("export past WriteTimeout: %d, %d lines, %v", status, bytes.Count(b, []byte("\n")), err)
+	}
+}
+
+// getExport GETs an export over a real connection and reads its body:
+// the status, what was read, and the reading's error.
+func getExport(t *testing.T, url string) (int, []byte, error) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
 	req.Header.Set("Authorization", "Bearer "+adminKey)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != 200 || bytes.Count(b, []byte("\n")) != 5000 {
-		t.Fatalf("export past WriteTimeout: %d, %d lines, %v", resp.StatusCode, bytes.Count(b, []byte("\n")), err)
-	}
+	return resp.StatusCode, b, err
 }
