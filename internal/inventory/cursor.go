@@ -238,13 +238,27 @@ func (c *Cursors) Decode(s, discriminator string) (Cursor, error) {
 }
 
 // Discriminator builds the query binding of a cursor from its parts.
+// Every listing request builds one, so the usual part types are appended
+// directly; anything else is formatted as fmt.Sprint would, giving the
+// same text either way (cursors already issued stay valid).
 func Discriminator(parts ...any) string {
-	var b strings.Builder
+	b := make([]byte, 0, 64)
 	for i, p := range parts {
 		if i > 0 {
-			b.WriteByte(';')
+			b = append(b, ';')
 		}
-		fmt.Fprint(&b, p)
+		switch v := p.(type) {
+		case string:
+			b = append(b, v...)
+		case int64:
+			b = strconv.AppendInt(b, v, 10)
+		case int:
+			b = strconv.AppendInt(b, int64(v), 10)
+		case bool:
+			b = strconv.AppendBool(b, v)
+		default:
+			b = fmt.Append(b, v)
+		}
 	}
-	return b.String()
+	return string(b)
 }
