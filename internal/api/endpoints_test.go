@@ -282,6 +282,20 @@ func TestReadEndpoints(t *testing.T) {
 					t.Fatalf("row: %v", x)
 				}
 			}},
+			// Purchased also lists the places the user created, each once
+			// (wire-behaviour.md §3.3 [S]): 95206882 is both.
+			{name: "places purchased with created", path: "/v1/users/156/places/inventory?placesTab=Purchased&itemsPerPage=2&cursor=0", want: 200, check: func(t *testing.T, r resp) {
+				p := r.json(t)
+				if p["previousPageCursor"] != nil || p["nextPageCursor"] != "2" || len(p["data"].([]any)) != 2 || row(t, r, 0)["placeId"] != 1818.0 || row(t, r, 1)["placeId"] != 95206881.0 {
+					t.Fatalf("page 1: %s", r.body)
+				}
+			}},
+			{name: "places purchased with created, page 2", path: "/v1/users/156/places/inventory?placesTab=Purchased&itemsPerPage=2&cursor=2", want: 200, check: func(t *testing.T, r resp) {
+				p := r.json(t)
+				if p["previousPageCursor"] != "0" || p["nextPageCursor"] != nil || len(p["data"].([]any)) != 1 || row(t, r, 0)["placeId"] != 95206882.0 {
+					t.Fatalf("page 2: %s", r.body)
+				}
+			}},
 			{name: "places purchased hidden", path: "/v1/users/261/places/inventory?placesTab=Purchased&itemsPerPage=10&cursor=0", want: 403, code: 3},
 			{name: "places purchased own", path: "/v1/users/261/places/inventory?placesTab=3&itemsPerPage=10&cursor=0", session: shedletsky, want: 200, check: dataLen(1)},
 			{name: "places missing itemsPerPage", path: "/v1/users/156/places/inventory?placesTab=Created&cursor=0", want: 400, code: 6},

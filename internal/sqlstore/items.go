@@ -163,10 +163,17 @@ func (s *Store) UserPlaces(ctx context.Context, userID int64, tab inventory.Plac
 		WHEN 2 THEN (SELECT name FROM agent_groups WHERE id = p.creator_id) END, '')`
 	var rows *sql.Rows
 	var err error
-	if tab == inventory.TabCreated {
+	switch tab {
+	case inventory.TabCreated:
 		rows, err = s.query(ctx, "SELECT "+cols+` FROM places p WHERE p.creator_type = 1 AND p.creator_id = $1
 			ORDER BY p.place_id LIMIT $2 OFFSET $3`, userID, limit, offset)
-	} else {
+	case inventory.TabPurchased:
+		// Purchased also lists the places the user created
+		// (wire-behaviour.md §3.3 [S]), each place once.
+		rows, err = s.query(ctx, "SELECT "+cols+` FROM places p WHERE (p.creator_type = 1 AND p.creator_id = $1)
+			OR p.place_id IN (SELECT place_id FROM user_places WHERE user_id = $1 AND tab = $2)
+			ORDER BY p.place_id LIMIT $3 OFFSET $4`, userID, int(tab), limit, offset)
+	default:
 		rows, err = s.query(ctx, "SELECT "+cols+` FROM user_places up JOIN places p ON p.place_id = up.place_id
 			WHERE up.user_id = $1 AND up.tab = $2 ORDER BY up.place_id LIMIT $3 OFFSET $4`, userID, int(tab), limit, offset)
 	}
