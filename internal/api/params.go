@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
 )
@@ -68,11 +69,26 @@ func queryBool(q url.Values, key string) (bool, error) {
 	if v == "" {
 		return false, nil
 	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
+	b, ok := parseBoolean(v)
+	if !ok {
 		return false, &apiError{Status: http.StatusBadRequest, Code: 0, Message: "The value '" + truncate(v, 64) + "' is not valid for " + key + ".", Field: key}
 	}
 	return b, nil
+}
+
+// parseBoolean reads s as .NET's Boolean.TryParse does, which ASP.NET's
+// bool binding uses: "true" or "false" in any case, with white space and
+// NULs around it skipped. Not 1/0, t/f or yes/no (strconv.ParseBool took
+// 1, 0, t and f, and refused tRuE).
+func parseBoolean(s string) (value, ok bool) {
+	s = strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == 0 })
+	switch {
+	case strings.EqualFold(s, "true"):
+		return true, true
+	case strings.EqualFold(s, "false"):
+		return false, true
+	}
+	return false, false
 }
 
 func truncate(s string, n int) string {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
 	"github.com/inventoryd/inventoryd/internal/storetest"
@@ -149,7 +150,7 @@ func FuzzQueryParams(f *testing.F) {
 		bv, err := queryBool(r.URL.Query(), "b")
 		fzCheckErr(t, "b", err)
 		if err == nil && boolean != "" {
-			if want, perr := strconv.ParseBool(boolean); perr != nil || want != bv {
+			if tb := strings.TrimFunc(boolean, func(r rune) bool { return unicode.IsSpace(r) || r == 0 }); !strings.EqualFold(tb, "true") && !strings.EqualFold(tb, "false") || strings.EqualFold(tb, "true") != bv {
 				t.Fatalf("queryBool(%q) = %v", boolean, bv)
 			}
 		}

@@ -181,6 +181,23 @@ func TestIntegerSyntax(t *testing.T) {
 	})
 }
 
+// TestBooleanSyntax: filterDisapprovedAssets and showApprovedOnly read as
+// .NET's Boolean.TryParse reads them (ASP.NET's bool binding; the parser's
+// own cases are TestParseBoolean).
+func TestBooleanSyntax(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open)
+		inv := "/v2/users/156/inventory?assetTypes=Hat&filterDisapprovedAssets="
+		e.run(t, []call{
+			{name: "mixed case", path: inv + "tRuE", want: 200},
+			{name: "white space around", path: inv + "+false%09", want: 200},
+			{name: "showApprovedOnly upper case", path: "/v2/users/156/inventory?assetTypes=Hat&showApprovedOnly=TRUE", want: 200},
+			{name: "one is not a boolean", path: inv + "1", want: 400, code: 0, check: messageIs("The value '1' is not valid for filterDisapprovedAssets.")},
+			{name: "t is not a boolean", path: "/v2/users/156/inventory?assetTypes=Hat&showApprovedOnly=t", want: 400, code: 0, check: messageIs("The value 't' is not valid for showApprovedOnly.")},
+		})
+	})
+}
+
 // TestSortOrderMessage: a bad sortOrder is told the values of the
 // endpoint's own schema, in the "Allowed values: ..." form of §2.5:
 // collectible-item owners declares the integer enum {1, 2}, the other
