@@ -108,7 +108,11 @@ func (s *suite) places(t *testing.T) {
 	eq(t, "experience creator", mine[0].Creator, inventory.Agent{Type: inventory.AgentExperience, ID: 424242})
 	eq(t, "experience creator has no name", mine[0].CreatorName, "")
 	eq(t, "other games", placeIDs(list(156, inventory.TabOtherGames, 0, 10)), "[1818]")
-	eq(t, "tabs are separate", placeIDs(list(156, inventory.TabPurchased, 0, 10)), "[]")
+	eq(t, "tabs are separate: my games", placeIDs(list(156, inventory.TabMyGames, 0, 10)), "[]")
+	// Purchased also lists the places the user created (wire-behaviour.md
+	// §3.3 [S]), each once, by place id, paged as one list.
+	eq(t, "purchased holds created", placeIDs(list(156, inventory.TabPurchased, 0, 10)), "[95206881 95206882 95206883]")
+	eq(t, "purchased holds created, offset", placeIDs(list(156, inventory.TabPurchased, 2, 10)), "[95206883]")
 	eq(t, "unknown user", placeIDs(list(404, inventory.TabPurchased, 0, 10)), "[]")
 }
 
