@@ -157,6 +157,8 @@ func OpenWith(ctx context.Context, url string, o Options) (*sqlstore.Store, erro
 	// Reads and writes share the pool: writers waiting on a lock take at
 	// most half of it, so reads always find a connection.
 	st.LimitWriters(max(1, int(cfg.MaxConns)/2))
+	// Exports hold a connection while their clients read: a quarter.
+	st.LimitExports(max(1, int(cfg.MaxConns)/4))
 	f := newFeed(cfg.ConnConfig)
 	st.SetChangeFeed(f.version, f)
 	return st, nil

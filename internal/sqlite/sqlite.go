@@ -84,6 +84,11 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
 	st := sqlstore.New(r, w, sqlstore.Dialect{Name: "sqlite", Kind: kind})
+	// One writer connection: a write queued behind a long one (an import)
+	// is 503 after the slot wait instead of hanging. Exports hold a reader
+	// while their clients read: a quarter of the readers.
+	st.LimitWriters(1)
+	st.LimitExports(max(1, n/4))
 	// The change feed: PRAGMA data_version on a connection of its own
 	// changes whenever any other connection (the writer, or another
 	// process's) commits. One connection, never closed by the pool, so

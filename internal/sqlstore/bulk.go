@@ -147,6 +147,11 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 	if progress == nil {
 		progress = func(inventory.BulkProgress) {}
 	}
+	release, err := s.writeSlot(ctx, "bulk import")
+	if err != nil {
+		return inventory.BulkProgress{}, err
+	}
+	defer release()
 	if s.d.Name == "sqlite" {
 		restore, err := s.loadPragmas(ctx)
 		if err != nil {
@@ -154,11 +159,6 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 		}
 		defer restore()
 	}
-	release, err := s.writeSlot(ctx, "bulk import")
-	if err != nil {
-		return inventory.BulkProgress{}, err
-	}
-	defer release()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return inventory.BulkProgress{}, s.wrap("bulk import", err)

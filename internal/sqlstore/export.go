@@ -18,6 +18,11 @@ func (s *Store) Export(ctx context.Context, sink inventory.RecordSink) error {
 	// the other side of the world): no per-step deadline and no
 	// statement_timeout, which cut a large store's export short on
 	// PostgreSQL. The caller's cancellation still stops it.
+	release, err := s.slot(ctx, s.exportSlots, "export", "too many exports running")
+	if err != nil {
+		return err
+	}
+	defer release()
 	ctx = Unbounded(ctx)
 	opts := &sql.TxOptions{ReadOnly: true}
 	if s.d.Name == "postgres" {

@@ -79,39 +79,58 @@ type Store struct {
 	// of one popular asset) cannot hold every connection of a pool that
 	// reads share.
 	writeSlots chan struct{}
+	// exportSlots, when set (LimitExports), bounds the exports in flight:
+	// an export holds a read connection (and its snapshot) for as long as
+	// its client takes to read it.
+	exportSlots chan struct{}
 }
 
 // LimitWriters lets at most n write transactions run at once in this
-// process (n < 1: no limit). PostgreSQL's store sets half its pool.
+// process (n < 1: no limit). PostgreSQL's store sets half its pool;
+// SQLite's, one (its one writer connection), so that a write waiting
+// behind a long one (an import) gets a 503 after slotWait, not a hang.
 func (s *Store) LimitWriters(n int) {
 	if n > 0 {
 		s.writeSlots = make(chan struct{}, n)
 	}
 }
 
-// writeSlotWait bounds the wait for a write slot (fixed, whatever
-// query_timeout is): past it the write is 503.
-const writeSlotWait = 10 * time.Second
+// LimitExports lets at most n exports run at once in this process (n < 1:
+// no limit). Both stores set a quarter of their read pool, at least one.
+func (s *Store) LimitExports(n int) {
+	if n > 0 {
+		s.exportSlots = make(chan struct{}, n)
+	}
+}
+
+// slotWait bounds the wait for a write or export slot (fixed, whatever
+// query_timeout is): past it the operation is 503.
+var slotWait = 10 * time.Second
 
 // writeSlot takes a write slot; release gives it back.
 func (s *Store) writeSlot(ctx context.Context, op string) (release func(), err error) {
-	if s.writeSlots == nil {
+	return s.slot(ctx, s.writeSlots, op, "too many writes waiting")
+}
+
+// slot takes one of slots (none: no limit), waiting at most slotWait.
+func (s *Store) slot(ctx context.Context, slots chan struct{}, op, busy string) (release func(), err error) {
+	if slots == nil {
 		return func() {}, nil
 	}
 	select {
-	case s.writeSlots <- struct{}{}:
-		return func() { <-s.writeSlots }, nil
+	case slots <- struct{}{}:
+		return func() { <-slots }, nil
 	default:
 	}
-	t := time.NewTimer(writeSlotWait)
+	t := time.NewTimer(slotWait)
 	defer t.Stop()
 	select {
-	case s.writeSlots <- struct{}{}:
-		return func() { <-s.writeSlots }, nil
+	case slots <- struct{}{}:
+		return func() { <-slots }, nil
 	case <-ctx.Done():
 		return nil, s.wrap(op, ctx.Err())
 	case <-t.C:
-		return nil, &inventory.Error{Kind: inventory.KindUnavailable, Message: op + ": too many writes waiting"}
+		return nil, &inventory.Error{Kind: inventory.KindUnavailable, Message: op + ": " + busy}
 	}
 }
 
