@@ -153,7 +153,9 @@ func kind(err error) inventory.Kind {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_CONSTRAINT:
 			return inventory.KindConflict
-		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL:
+			// SQLITE_FULL: the disk (or max_page_count) is full. Like
+			// PostgreSQL's 53xxx, a 503 until space is freed, not a 500.
 			return inventory.KindUnavailable
 		}
 	}
