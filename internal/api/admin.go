@@ -1,9 +1,12 @@
 package api
 
 import (
+	"bufio"
 	"errors"
+	"io"
 	"mime"
 	"net/http"
+	"os"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
 )
@@ -34,15 +37,29 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 }
 
 // adminImportStream imports the streaming (NDJSON) form of a fixture
-// document, all in one transaction (docs/bulk-import.md).
+// document, all in one transaction (docs/bulk-import.md). The body is
+// spooled to a temporary file first: the import's transaction holds the
+// store's write lock (SQLite's one writer; PostgreSQL's fixture-import
+// lock, which every grant takes), and a client that sends one line and
+// stalls must not hold it for the whole read timeout.
 func (s *Server) adminImportStream(w http.ResponseWriter, r *http.Request) error {
-	rd := inventory.NewNDJSONReader(r.Body, s.now(), 0)
+	spool, err := os.CreateTemp("", "inventoryd-import-*.ndjson")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		spool.Close()
+		os.Remove(spool.Name())
+	}()
+	if _, err := io.Copy(spool, r.Body); err != nil {
+		return err // writeError: 413 past the limit, 400 unreadable, 500 the spool's own
+	}
+	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	rd := inventory.NewNDJSONReader(bufio.NewReaderSize(spool, 1<<20), s.now(), 0)
 	st, err := s.store.ImportStream(r.Context(), rd.Next, nil)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return errTooLarge
-		}
 		return domainError(err)
 	}
 	writeJSON(w, http.StatusOK, struct {

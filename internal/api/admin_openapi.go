@@ -61,7 +61,7 @@ var adminOps = []adminOp{
 	{"POST", "/admin/v1/user-assets", "Grant a new copy of an asset to a user or group: next userAssetId, next serial number for limited-unique and collectible assets, a fresh collectibleItemInstanceId for collectibles; 409 when the stock is exhausted", "Grant", 201, "UserAsset", []int{400, 409}},
 	{"GET", "/admin/v1/user-assets/{userAssetId}", "Read an owned copy", "", 200, "UserAsset", []int{404}},
 	{"DELETE", "/admin/v1/user-assets/{userAssetId}", "Revoke an owned copy (?ownerType=&ownerId=: only while that owner has it, else 409; 400 when no such owner exists)", "", 200, "UserAsset", []int{400, 404, 409}},
-	{"POST", "/admin/v1/user-assets/{userAssetId}/transfer", "Transfer a copy to another owner: userAssetId and serial kept, updated changes, optional hold; 409 when the owner it expects (from, else the owner as the request arrives) no longer has it when it commits, so of two concurrent transfers of one copy one wins", "Transfer", 200, "UserAsset", []int{400, 404, 409}},
+	{"POST", "/admin/v1/user-assets/{userAssetId}/transfer", "Transfer a copy to another owner: userAssetId and serial kept, updated changes, optional hold; 409 when the owner it expects (from, else the owner when the request is handled) no longer has it when it commits, so of two concurrent transfers of one copy one wins (send from for that to hold whatever the timing)", "Transfer", 200, "UserAsset", []int{400, 404, 409}},
 	{"GET", "/admin/v1/user-assets/{userAssetId}/history", "The copy's ownership ledger: every grant, transfer, revoke and import, oldest first", "", 200, "History", []int{404}},
 }
 
@@ -210,6 +210,9 @@ func adminOpenAPIDoc() []byte {
 			// is) and has a limit (--max-body-bytes).
 			errs = append(errs, 400, 413)
 		}
+		// Every operation reaches the store: 503 while it is unreachable,
+		// or when a write or an export waited too long for its turn.
+		errs = append(errs, 503)
 		if op.path == adminOpenAPIPath {
 			errs, security = nil, []obj{}
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -740,4 +741,73 @@ func getExport(t *testing.T, url string) (int, []byte, error) {
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	return resp.StatusCode, b, err
+}
+
+// TestAdminStalledStreamImportHoldsNoLock: a streaming import whose client
+// sends a line and stalls holds no write lock while it waits: the body is
+// spooled before the import's transaction begins, so grants and other
+// writes go on (before, every grant on every PostgreSQL replica, and every
+// write on SQLite, waited until the read timeout dropped the upload).
+func TestAdminStalledStreamImportHoldsNoLock(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		a := newAdm(t, open, adminKey)
+		a.seed()
+		pr, pw := io.Pipe()
+		req := httptest.NewRequest("POST", "/admin/v1/fixtures", pr)
+		req.Header.Set("Authorization", "Bearer "+adminKey)
+		req.Header.Set("Content-Type", "application/x-ndjson")
+		rec := httptest.NewRecorder()
+		done := make(chan struct{})
+		go func() { defer close(done); a.h.ServeHTTP(rec, req) }()
+		// Should the writes below wait for the upload (the defect), the
+		// upload fails after a minute, freeing them, and the test fails
+		// on the upload's answer instead of hanging.
+		watchdog := time.AfterFunc(time.Minute, func() { pw.CloseWithError(errors.New("watchdog: writes waited for the upload")) })
+		defer watchdog.Stop()
+		defer pw.Close()
+		// The write returns once the server has read the line; then the
+		// client stalls.
+		if _, err := io.WriteString(pw, `{"kind":"user","id":2090,"username":"streamed"}`+"\n"); err != nil {
+			t.Fatal(err)
+		}
+		a.must(a.call("POST", "/admin/v1/user-assets", `{"assetId":1365767,"owner":{"type":"User","id":2003}}`), 201)
+		a.must(a.call("PATCH", "/admin/v1/users/2003", `{"username":"renamed"}`), 200)
+		pw.Close()
+		<-done
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"records":1`) {
+			t.Fatalf("the upload, once finished: %d %s", rec.Code, rec.Body)
+		}
+		a.must(a.call("GET", "/admin/v1/users/2090", ""), 200)
+	})
+}
+
+// TestAdminStreamImportTooLarge: a stream over --max-body-bytes is 413
+// wherever the limit cuts it (it was 400 "line N: not a JSON object" when
+// the cut fell inside a line), and nothing of it is kept.
+func TestAdminStreamImportTooLarge(t *testing.T) {
+	var body strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&body, "{\"kind\":\"user\",\"id\":%d,\"username\":\"user%d\"}\n", 5000+i, i)
+	}
+	line := len(`{"kind":"user","id":5000,"username":"user0"}` + "\n")
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		for _, limit := range []int{10*line + line/2, 10 * line} { // mid-line, at a line's end
+			st := open(t)
+			s, err := api.NewServer(context.Background(), st, api.Config{AdminKey: adminKey, MaxBodyBytes: int64(limit)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := httptest.NewRequest("POST", "/admin/v1/fixtures", strings.NewReader(body.String()))
+			req.Header.Set("Authorization", "Bearer "+adminKey)
+			req.Header.Set("Content-Type", "application/x-ndjson")
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, req)
+			if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(rec.Body.String(), "Request body too large.") {
+				t.Fatalf("limit %d: %d %s, want 413", limit, rec.Code, rec.Body)
+			}
+			if _, err := st.User(context.Background(), 5000); inventory.KindOf(err) != inventory.KindNotFound {
+				t.Fatalf("limit %d: user 5000 after a refused import: %v", limit, err)
+			}
+		}
+	})
 }
