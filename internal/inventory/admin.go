@@ -396,12 +396,13 @@ func (a *Admin) Transfer(ctx context.Context, t TransferRequest) (UserAsset, err
 		return UserAsset{}, err
 	}
 	if t.From == nil {
-		// No from: the copy moves from the owner it has as the request
-		// arrives, and only from that owner. Two transfers of one copy
-		// in flight at once then never both succeed: the one that
-		// commits second finds the owner it saw gone and gets a
-		// conflict, instead of silently moving the copy on from an owner
-		// its sender never knew of (a lost update).
+		// No from: the copy moves from the owner read here, as the
+		// request is handled, and only from that owner. Two transfers of
+		// one copy handled at once then never both succeed: the one that
+		// commits second finds the owner it saw gone and gets a conflict.
+		// One handled after another committed moves the copy on from
+		// the new owner: only a from that the sender sends can tell
+		// what the sender saw (docs/admin-api.md).
 		cur, err := a.Store.UserAsset(ctx, t.UserAssetID)
 		if err != nil {
 			return UserAsset{}, err
