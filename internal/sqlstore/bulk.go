@@ -167,9 +167,8 @@ func (s *Store) ImportStream(ctx context.Context, next func() (*inventory.Fixtur
 	if err := s.lockCopies(ctx, tx, s.d.CopiesLock); err != nil {
 		return inventory.BulkProgress{}, s.wrap("bulk import", err)
 	}
-	b := &bulk{ctx: ctx, tx: tx, s: s, im: &importer{ctx: ctx, tx: tx, s: s, stmts: map[string]*sql.Stmt{},
-		known: map[string]map[int64]bool{}}, assets: map[int64]*bulkAsset{}, now: ms(s.now())}
-	defer b.close()
+	b := &bulk{ctx: ctx, tx: tx, s: s, im: newImporter(ctx, tx, s), assets: map[int64]*bulkAsset{}, now: ms(s.now())}
+	defer b.im.close()
 	b.copies = &rowBuffer{b: b, table: "user_assets", cols: userAssetInsertCols, replace: true, fail: true, keys: map[int64]struct{}{}}
 	b.fresh = &rowBuffer{b: b, table: "user_assets", cols: userAssetInsertCols, fail: true, tableMax: &b.tableMax}
 	b.ledger = &rowBuffer{b: b, table: "ownership_ledger", cols: ledgerInsertCols, fail: true}
@@ -272,12 +271,6 @@ func (s *Store) loadPragmas(ctx context.Context) (func(), error) {
 		}
 		_, _ = s.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
 	}, nil
-}
-
-func (b *bulk) close() {
-	for _, st := range b.im.stmts {
-		st.Close()
-	}
 }
 
 // rowBuffer batches rows of one table into multi-row INSERTs.

@@ -19,16 +19,26 @@ func agentCols(a *inventory.Agent) (any, any) {
 
 // appendLedger appends one ledger row.
 func (s *Store) appendLedger(ctx context.Context, tx *sql.Tx, e inventory.LedgerEntry) error {
+	_, err := tx.ExecContext(ctx, ledgerInsert, ledgerArgs(e)...)
+	return err
+}
+
+// ledger appends one ledger row in an import, the statement prepared once.
+func (im *importer) ledger(e inventory.LedgerEntry) error {
+	return im.exec(ledgerInsert, ledgerArgs(e)...)
+}
+
+const ledgerInsert = `INSERT INTO ownership_ledger (at, op, item_type, item_id, user_asset_id, serial, instance_id,
+	from_type, from_id, to_type, to_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
+
+func ledgerArgs(e inventory.LedgerEntry) []any {
 	ft, fid := agentCols(e.From)
 	tt, tid := agentCols(e.To)
 	var uaID any
 	if e.UserAssetID != 0 {
 		uaID = e.UserAssetID
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO ownership_ledger (at, op, item_type, item_id, user_asset_id, serial, instance_id,
-		from_type, from_id, to_type, to_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		ms(e.At), int(e.Op), int(e.ItemType), e.ItemID, uaID, e.Serial, nullStr(e.InstanceID), ft, fid, tt, tid)
-	return err
+	return []any{ms(e.At), int(e.Op), int(e.ItemType), e.ItemID, uaID, e.Serial, nullStr(e.InstanceID), ft, fid, tt, tid}
 }
 
 // lastUserAssetID is SQL for the largest userAssetId the store has given:
