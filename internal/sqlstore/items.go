@@ -170,8 +170,11 @@ func (s *Store) UserPlaces(ctx context.Context, userID int64, tab inventory.Plac
 	case inventory.TabPurchased:
 		// Purchased also lists the places the user created
 		// (wire-behaviour.md §3.3 [S]), each place once.
-		rows, err = s.query(ctx, "SELECT "+cols+` FROM places p WHERE (p.creator_type = 1 AND p.creator_id = $1)
-			OR p.place_id IN (SELECT place_id FROM user_places WHERE user_id = $1 AND tab = $2)
+		// One IN over a UNION: as an OR, PostgreSQL planned a walk of
+		// the whole places table.
+		rows, err = s.query(ctx, "SELECT "+cols+` FROM places p WHERE p.place_id IN (
+			SELECT place_id FROM places WHERE creator_type = 1 AND creator_id = $1
+			UNION SELECT place_id FROM user_places WHERE user_id = $1 AND tab = $2)
 			ORDER BY p.place_id LIMIT $3 OFFSET $4`, userID, int(tab), limit, offset)
 	default:
 		rows, err = s.query(ctx, "SELECT "+cols+` FROM user_places up JOIN places p ON p.place_id = up.place_id
