@@ -83,12 +83,27 @@ func queryBool(q url.Values, key string) (bool, error) {
 func parseBoolean(s string) (value, ok bool) {
 	s = strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == 0 })
 	switch {
-	case strings.EqualFold(s, "true"):
+	case asciiFold(s, "true"):
 		return true, true
-	case strings.EqualFold(s, "false"):
+	case asciiFold(s, "false"):
 		return false, true
 	}
 	return false, false
+}
+
+// asciiFold reports whether s is lower (lower-case ASCII letters) in any
+// ASCII case. .NET compares booleans so; strings.EqualFold would also take
+// Unicode's folds (the long s of "falſe", the Kelvin sign).
+func asciiFold(s, lower string) bool {
+	if len(s) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != lower[i] && c|0x20 != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func truncate(s string, n int) string {

@@ -13,7 +13,7 @@ func TestParseBoolean(t *testing.T) {
 		{"true", true, true}, {"True", true, true}, {"tRuE", true, true}, {"FALSE", false, true},
 		{" true\t", true, true}, {"\u00a0false\u2028", false, true}, {"true\x00", true, true},
 		{"1", false, false}, {"0", false, false}, {"t", false, false}, {"f", false, false},
-		{"yes", false, false}, {"tru e", false, false}, {" ", false, false}, {"truee", false, false},
+		{"yes", false, false}, {"fal\u017fe", false, false}, {"FAL\u017fE", false, false}, {"tru e", false, false}, {" ", false, false}, {"truee", false, false},
 	} {
 		if v, ok := parseBoolean(c.in); v != c.value || ok != c.ok {
 			t.Errorf("parseBoolean(%q) = %v, %v; want %v, %v", c.in, v, ok, c.value, c.ok)

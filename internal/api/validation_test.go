@@ -187,11 +187,13 @@ func TestIntegerSyntax(t *testing.T) {
 func TestBooleanSyntax(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		e := newEnv(t, open)
-		inv := "/v2/users/156/inventory?assetTypes=Hat&filterDisapprovedAssets="
+		// User 156 has Pending Pants and a Disapproved Decal.
+		inv := "/v2/users/156/inventory?assetTypes=Pants,Decal&filterDisapprovedAssets="
 		e.run(t, []call{
-			{name: "mixed case", path: inv + "tRuE", want: 200},
-			{name: "white space around", path: inv + "+false%09", want: 200},
-			{name: "showApprovedOnly upper case", path: "/v2/users/156/inventory?assetTypes=Hat&showApprovedOnly=TRUE", want: 200},
+			{name: "mixed case", path: inv + "tRuE", want: 200, check: dataLen(1)},
+			{name: "white space around", path: inv + "+false%09", want: 200, check: dataLen(2)},
+			{name: "showApprovedOnly upper case", path: "/v2/users/156/inventory?assetTypes=Pants,Decal&showApprovedOnly=TRUE", want: 200, check: dataLen(0)},
+			{name: "a Unicode fold is not a boolean", path: inv + "fal%C5%BFe", want: 400, code: 0},
 			{name: "one is not a boolean", path: inv + "1", want: 400, code: 0, check: messageIs("The value '1' is not valid for filterDisapprovedAssets.")},
 			{name: "t is not a boolean", path: "/v2/users/156/inventory?assetTypes=Hat&showApprovedOnly=t", want: 400, code: 0, check: messageIs("The value 't' is not valid for showApprovedOnly.")},
 		})
