@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/inventoryd/inventoryd/internal/inventory"
 )
@@ -29,11 +30,40 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 		}
 		return domainError(err)
 	}
+	answer := importDeadline(w)
 	if err := s.store.Import(r.Context(), f); err != nil {
 		return domainError(err)
 	}
+	answer()
 	writeRaw(w, http.StatusOK, []byte("{}"))
 	return nil
+}
+
+// importDeadline lifts the server's write timeout, which runs from the
+// request's headers, for an import that follows its upload: the upload
+// and the import together may take longer, and an import that committed
+// must not end in a cut connection (a client would retry it). The
+// returned function gives the answer its own deadline.
+func importDeadline(w http.ResponseWriter) (answer func()) {
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Time{}) // not supported by test recorders: nothing to lift
+	return func() { _ = rc.SetWriteDeadline(time.Now().Add(exportWriteWait)) }
+}
+
+// spoolFile is an import's spool; its write errors (a full disk) are the
+// server's trouble for now, 503, not the client's.
+type spoolFile struct{ f *os.File }
+
+func (s spoolFile) Write(p []byte) (int, error) {
+	n, err := s.f.Write(p)
+	if err != nil {
+		err = spoolError(err)
+	}
+	return n, err
+}
+
+func spoolError(err error) error {
+	return &inventory.Error{Kind: inventory.KindUnavailable, Message: "spooling the upload: " + err.Error()}
 }
 
 // adminImportStream imports the streaming (NDJSON) form of a fixture
@@ -43,25 +73,32 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 // lock, which every grant takes), and a client that sends one line and
 // stalls must not hold it for the whole read timeout.
 func (s *Server) adminImportStream(w http.ResponseWriter, r *http.Request) error {
-	spool, err := os.CreateTemp("", "inventoryd-import-*.ndjson")
+	spool, err := os.CreateTemp("", "inventoryd-import-*.ndjson") // in $TMPDIR
 	if err != nil {
-		return err
+		return spoolError(err)
 	}
+	// Unlinked at once where the system allows (the open file stays
+	// readable), so that a crash leaves no spool behind.
+	unlinked := os.Remove(spool.Name()) == nil
 	defer func() {
 		spool.Close()
-		os.Remove(spool.Name())
+		if !unlinked {
+			os.Remove(spool.Name())
+		}
 	}()
-	if _, err := io.Copy(spool, r.Body); err != nil {
-		return err // writeError: 413 past the limit, 400 unreadable, 500 the spool's own
+	if _, err := io.Copy(spoolFile{spool}, r.Body); err != nil {
+		return err // writeError: 413 past the limit, 400 unreadable, 503 the spool's own
 	}
 	if _, err := spool.Seek(0, io.SeekStart); err != nil {
-		return err
+		return spoolError(err)
 	}
+	answer := importDeadline(w)
 	rd := inventory.NewNDJSONReader(bufio.NewReaderSize(spool, 1<<20), s.now(), 0)
 	st, err := s.store.ImportStream(r.Context(), rd.Next, nil)
 	if err != nil {
 		return domainError(err)
 	}
+	answer()
 	writeJSON(w, http.StatusOK, struct {
 		Records    int64 `json:"records"`
 		UserAssets int64 `json:"userAssets"`

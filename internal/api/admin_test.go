@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -810,4 +811,69 @@ func TestAdminStreamImportTooLarge(t *testing.T) {
 			}
 		}
 	})
+}
+
+// importSlowly is a store whose imports take ~600 ms.
+type importSlowly struct{ inventory.Store }
+
+func (s importSlowly) ImportStream(ctx context.Context, next func() (*inventory.Fixture, error), progress func(inventory.BulkProgress)) (inventory.BulkProgress, error) {
+	time.Sleep(600 * time.Millisecond)
+	return s.Store.ImportStream(ctx, next, progress)
+}
+
+func (s importSlowly) Import(ctx context.Context, f *inventory.Fixture) error {
+	time.Sleep(600 * time.Millisecond)
+	return s.Store.Import(ctx, f)
+}
+
+// TestAdminImportOutlivesWriteTimeout: an import answers even when its
+// upload and the import together take longer than the server's write
+// timeout (which runs from the request's headers). Before, the import
+// committed and the client got an empty reply, and would retry it.
+func TestAdminImportOutlivesWriteTimeout(t *testing.T) {
+	st := storetest.SQLite(t)
+	s, err := api.NewServer(context.Background(), importSlowly{st}, api.Config{AdminKey: adminKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(s)
+	ts.Config.WriteTimeout = 300 * time.Millisecond
+	ts.Start()
+	defer ts.Close()
+	for _, c := range []struct{ ctype, body string }{
+		{"application/x-ndjson", `{"kind":"user","id":61,"username":"streamed"}` + "\n"},
+		{"application/json", `{"users":[{"id":62,"username":"documented"}]}`},
+	} {
+		req, _ := http.NewRequest("POST", ts.URL+"/admin/v1/fixtures", strings.NewReader(c.body))
+		req.Header.Set("Authorization", "Bearer "+adminKey)
+		req.Header.Set("Content-Type", c.ctype)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s import past WriteTimeout: %v", c.ctype, err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s import past WriteTimeout: %d %s %v", c.ctype, resp.StatusCode, b, err)
+		}
+	}
+}
+
+// TestAdminStreamImportSpoolUnavailable: a stream import that cannot be
+// spooled ($TMPDIR missing or unwritable, a full disk) is the server's
+// trouble, 503, not 500; nothing is imported.
+func TestAdminStreamImportSpoolUnavailable(t *testing.T) {
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
+	a := newAdm(t, func(testing.TB) inventory.Store { return storetest.SQLite(t) }, adminKey)
+	req := httptest.NewRequest("POST", "/admin/v1/fixtures", strings.NewReader(`{"kind":"user","id":63,"username":"x"}`+"\n"))
+	req.Header.Set("Authorization", "Bearer "+adminKey)
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	rec := httptest.NewRecorder()
+	a.h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), `"errors"`) {
+		t.Fatalf("unspoolable upload: %d %s, want 503 with the envelope", rec.Code, rec.Body)
+	}
+	if _, err := a.st.User(context.Background(), 63); inventory.KindOf(err) != inventory.KindNotFound {
+		t.Fatalf("user 63 after a refused import: %v", err)
+	}
 }

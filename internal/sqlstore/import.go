@@ -86,7 +86,9 @@ func (im *importer) queryRow(q string, args ...any) *sql.Row {
 	}
 	st, err := im.stmt(q)
 	if err != nil {
-		return im.tx.QueryRowContext(im.ctx, q, args...) // the same error, from a Row
+		// A Row carries the failure (on PostgreSQL, where a failed
+		// prepare aborts the transaction, as "transaction is aborted").
+		return im.tx.QueryRowContext(im.ctx, q, args...)
 	}
 	return st.QueryRowContext(im.ctx, args...)
 }
