@@ -31,10 +31,11 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 		return domainError(err)
 	}
 	answer := importDeadline(w)
-	if err := s.store.Import(r.Context(), f); err != nil {
+	err = s.store.Import(r.Context(), f)
+	answer() // the error envelope, too
+	if err != nil {
 		return domainError(err)
 	}
-	answer()
 	writeRaw(w, http.StatusOK, []byte("{}"))
 	return nil
 }
@@ -95,10 +96,10 @@ func (s *Server) adminImportStream(w http.ResponseWriter, r *http.Request) error
 	answer := importDeadline(w)
 	rd := inventory.NewNDJSONReader(bufio.NewReaderSize(spool, 1<<20), s.now(), 0)
 	st, err := s.store.ImportStream(r.Context(), rd.Next, nil)
+	answer()
 	if err != nil {
 		return domainError(err)
 	}
-	answer()
 	writeJSON(w, http.StatusOK, struct {
 		Records    int64 `json:"records"`
 		UserAssets int64 `json:"userAssets"`
