@@ -13,16 +13,18 @@ import (
 // section in fixture order, from one read transaction (one snapshot), so
 // the document re-imports to the state the store had when it began.
 func (s *Store) Export(ctx context.Context, sink inventory.RecordSink) error {
-	// An export reads each section with one statement whose rows are
-	// read as fast as the sink takes them (a slow pipe, gzip, a client on
-	// the other side of the world): no per-step deadline and no
-	// statement_timeout, which cut a large store's export short on
-	// PostgreSQL. The caller's cancellation still stops it.
+	// An export holds a connection for as long as its reader takes: only
+	// a few run at once (LimitExports).
 	release, err := s.slot(ctx, s.exportSlots, "export", "too many exports running")
 	if err != nil {
 		return err
 	}
 	defer release()
+	// An export reads each section with one statement whose rows are
+	// read as fast as the sink takes them (a slow pipe, gzip, a client on
+	// the other side of the world): no per-step deadline and no
+	// statement_timeout, which cut a large store's export short on
+	// PostgreSQL. The caller's cancellation still stops it.
 	ctx = Unbounded(ctx)
 	opts := &sql.TxOptions{ReadOnly: true}
 	if s.d.Name == "postgres" {
